@@ -1,0 +1,250 @@
+"""The content model: what lessons/ holds, as frozen, validated records.
+
+Every class mirrors one YAML shape in lessons/ (documented in docs/authoring.md).
+Loading, line numbers and cross-file references live elsewhere; these classes only
+say which fields exist, which are required and what type each has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            f"'{value}' is not a simple id: use lower-case letters, digits and single hyphens, "
+            "like 'online-blackmail'"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_slug)]
+Text = Annotated[str, Field(min_length=1)]
+Minutes = Annotated[int, Field(ge=1, le=240)]
+
+
+class Record(BaseModel):
+    """Base for every content record: unknown fields are errors, records never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+# ---------------------------------------------------------------- bands.yaml
+
+
+class ReadingTarget(Record):
+    fk_grade_max: float
+    sentence_words_max: float
+
+
+class Band(Record):
+    id: Id
+    name: Text  # "Key Stage 2"
+    ages: Text  # "9–11"
+    years: Text  # "Years 5–6"
+    duration_minutes: Minutes
+    reading: ReadingTarget
+    scope: Text  # what this band may cover, for the facilitator
+    excluded_terms: tuple[Text, ...] = ()  # words pupil text in this band must never use
+
+
+class BandsFile(Record):
+    bands: tuple[Band, ...]
+
+
+# ------------------------------------------------------------- contacts.yaml
+
+
+class Contact(Record):
+    id: Id
+    name: Text
+    phone: Optional[Text] = None
+    web: Optional[Text] = None
+    email: Optional[Text] = None
+    details: Optional[Text] = None  # opening hours, chat, cost
+    who: Text  # who the service is for
+    bands: tuple[Id, ...]  # which bands' signposting lists it
+    source: Text  # where the details were checked
+    last_verified: dt.date
+
+
+class ContactsFile(Record):
+    contacts: tuple[Contact, ...]
+
+
+# ------------------------------------------------------------- language.yaml
+
+
+class AvoidedTerm(Record):
+    term: Text  # matched case-insensitively at the start of a word
+    use: Text  # what to write instead
+
+
+class BlamingPhrase(Record):
+    phrase: Text
+    why: Text
+
+
+class LanguageFile(Record):
+    avoid: tuple[AvoidedTerm, ...] = ()
+    blaming: tuple[BlamingPhrase, ...] = ()
+
+
+# --------------------------------------------------------- safeguarding.yaml
+
+
+class SafeguardingFile(Record):
+    """Facilitator guidance shared by every lesson plan and discussion guide."""
+
+    ground_rules: tuple[Text, ...]
+    distancing: Text
+    dsl_note: Text
+    question_box: Text
+    disclosure_steps: tuple[Text, ...]
+    after_the_session: tuple[Text, ...] = ()
+
+
+# ------------------------------------------------------------ advice/*.yaml
+
+
+class AdviceSource(Record):
+    area: Text  # the force or body that published it
+    title: Text
+    date: dt.date
+    url: Optional[Text] = None
+
+
+class KeyMessage(Record):
+    id: Id
+    text: Text
+
+
+class Advice(Record):
+    id: Id
+    source: AdviceSource
+    summary: Text
+    updates: tuple[Text, ...] = ()  # what was brought up to date, and why
+    messages: tuple[KeyMessage, ...]
+
+
+# --------------------------------------------------------- scenarios/*.yaml
+
+
+class Character(Record):
+    name: Text
+    about: Text
+
+
+class Line(Record):
+    speaker: Text
+    says: Text
+
+
+class Scene(Record):
+    narration: Optional[Text] = None
+    dialogue: tuple[Line, ...] = ()
+
+
+class Sign(Record):
+    sign: Text  # pupil-facing: the thing that happens in the story
+    why: Text  # answer key: why it is a warning sign
+
+
+class NotASign(Record):
+    statement: Text  # pupil-facing: something in the story that is not a warning sign
+    why: Text
+
+
+class Option(Record):
+    choice: Text
+    outcome: Text
+    safest: bool = False
+
+
+class Decision(Record):
+    prompt: Text
+    options: tuple[Option, ...] = Field(min_length=2)
+    why: Text  # answer key: why the safest option is safest
+
+
+class Question(Record):
+    ask: Text
+    draw_out: tuple[Text, ...] = Field(min_length=1)
+
+
+class Scenario(Record):
+    id: Id
+    title: Text
+    lowest_band: Id
+    summary: Text  # one or two sentences for the facilitator
+    characters: tuple[Character, ...] = Field(min_length=1)
+    scenes: tuple[Scene, ...] = Field(min_length=1)
+    warning_signs: tuple[Sign, ...] = Field(min_length=2)
+    not_warning_signs: tuple[NotASign, ...] = ()
+    decisions: tuple[Decision, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
+    teaches: tuple[Id, ...] = Field(min_length=1)  # key message ids
+
+
+# ------------------------------------------------------------- specs/*.yaml
+
+
+class KeyWord(Record):
+    word: Text
+    meaning: Text
+
+
+class Step(Record):
+    title: Text
+    minutes: Minutes
+    what: Text  # what the facilitator and pupils do
+    adapt: Optional[Text] = None  # how to adapt it (support, stretch, SEND)
+
+
+class TrueOrFalse(Record):
+    statement: Text
+    answer: bool
+    why: Text
+
+
+class WhoCanHelp(Record):
+    situation: Text
+    answer: Text
+    contacts: tuple[Id, ...] = ()
+
+
+class BandPlan(Record):
+    """One lesson as taught to one age band."""
+
+    title: Text
+    objective: Text
+    outcomes: tuple[Text, ...] = Field(min_length=2)
+    key_words: tuple[KeyWord, ...] = Field(min_length=1)
+    resources: tuple[Text, ...] = Field(min_length=1)
+    sensitivities: Text
+    scenarios: tuple[Id, ...] = Field(min_length=1)
+    key_messages: tuple[Id, ...] = Field(min_length=1)
+    baseline: Step
+    activities: tuple[Step, ...] = Field(min_length=1)
+    assessment: Step  # revisits the baseline
+    plenary: Step
+    extension: Text
+    true_or_false: tuple[TrueOrFalse, ...] = Field(min_length=2)
+    who_can_help: tuple[WhoCanHelp, ...] = Field(min_length=1)
+    remember: tuple[Text, ...] = Field(min_length=1)  # pupil-facing take-aways
+    contacts: tuple[Id, ...] = Field(min_length=1)  # signposting, in order
+
+
+class LessonSpec(Record):
+    id: Id
+    title: Text
+    summary: Text
+    advice: tuple[Id, ...] = Field(min_length=1)
+    bands: dict[Id, BandPlan]

@@ -1,0 +1,62 @@
+"""Renderers: turn one document, written in lessonpack's block markup, into bytes.
+
+The Jinja2 templates in templates/ produce *block markup*: a small XML vocabulary,
+rendered with autoescaping so that no content text can ever add structure. The
+build parses it with xml.etree and hands the root element to a renderer:
+
+    pdf.render_pdf(root, meta, page)   -> bytes   (reportlab)
+    docx.render_docx(root, meta, page) -> bytes   (python-docx)
+
+Renderers never read content files; everything they print arrives in the markup
+or in DocMeta.
+
+Block markup
+------------
+<document>                      root
+  <h1>, <h2>, <h3>              headings (inline content)
+  <p>                           paragraph (inline content)
+  <p class="small">             smaller print (sources, notes)
+  <answer>                      an answer in the answer key (inline content)
+  <ul><li>…</li></ul>           bullet list (inline content in each li)
+  <ol><li>…</li></ol>           numbered list
+  <table widths="30,70">        table; widths are per cent of the text width (optional)
+    <tr><th>…</th></tr>         a row of <th> cells is a header row, repeated on each page
+    <tr><td>…</td></tr>         body rows; cells hold inline content
+  <box title="…">…</box>        an activity box: never split across pages; holds blocks
+  <note title="…">…</note>      a shaded call-out (safeguarding, "Remember"); holds blocks
+  <checklist>                   tick boxes drawn as shapes
+    <item>…</item>              an empty box and its text
+    <item checked="true">…</item>  a ticked box (answer key)
+  </checklist>
+  <lines count="3"/>            write-in lines for pupils
+  <pagebreak/>
+Inline content: text and <b>…</b> (bold is the only emphasis; never italics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What goes in a document's properties, header and footer."""
+
+    title: str  # e.g. "Online blackmail: worksheet"
+    subject: str  # e.g. "Online safety lesson for Key Stage 3 (ages 11–14)"
+    author: str  # the force, e.g. "Bedfordshire Police"
+    header_left: str  # lesson title
+    header_right: str  # band, e.g. "Key Stage 3 · Years 7–9"
+    footer: str  # force name (and school/date when personalised)
+    lang: str = "en-GB"
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    """Print options chosen on the command line."""
+
+    paper: str = "a4"  # "a4" or "letter"
+    body_size: float = 12.0  # points; 14 for ks2, 18 for large print
+    leading: float = 1.35  # line spacing as a multiple of the font size
+    large_print: bool = False
+    dyslexia_friendly: bool = False  # cream page, wider letter and line spacing
