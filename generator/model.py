@@ -33,7 +33,7 @@ Minutes = Annotated[int, Field(ge=1, le=240)]
 class Record(BaseModel):
     """Base for every content record: unknown fields are errors, records never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 # ---------------------------------------------------------------- bands.yaml
@@ -248,3 +248,37 @@ class LessonSpec(Record):
     summary: Text
     advice: tuple[Id, ...] = Field(min_length=1)
     bands: dict[Id, BandPlan]
+
+
+# ------------------------------------------------------------------ the library
+
+
+class Library(BaseModel):
+    """Everything read from one lessons/ folder. `sources` maps (kind, id) to the parsed
+    file, so checks can report the line a problem is on."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    bands: tuple[Band, ...]
+    contacts: dict[str, Contact]
+    language: LanguageFile
+    safeguarding: Optional[SafeguardingFile]
+    advice: dict[str, Advice]
+    scenarios: dict[str, Scenario]
+    lessons: dict[str, LessonSpec]
+    sources: dict = Field(default_factory=dict, repr=False)
+
+    @classmethod
+    def empty(cls) -> "Library":
+        return cls(bands=(), contacts={}, language=LanguageFile(), safeguarding=None,
+                   advice={}, scenarios={}, lessons={})
+
+    def band(self, band_id: str) -> Band:
+        return next(b for b in self.bands if b.id == band_id)
+
+    def band_rank(self, band_id: str) -> int:
+        """0 for the youngest band; used to compare 'lowest band' constraints."""
+        return [b.id for b in self.bands].index(band_id)
+
+    def messages(self) -> dict[str, KeyMessage]:
+        return {m.id: m for advice in self.advice.values() for m in advice.messages}
