@@ -393,9 +393,9 @@ def find_summary(blocks: list[Block], title: str) -> str | None:
 # ---------------------------------------------------------------------- ids
 
 # Words that make an id read badly when it stops on them ("never-transfer-money-or").
-_TRAILING_WORDS = {
+_FILLER_WORDS = {
     "a", "an", "and", "are", "as", "at", "be", "before", "by", "for", "from", "if",
-    "in", "is", "it", "of", "on", "or", "so", "that", "the", "to", "with", "you", "your",
+    "in", "is", "of", "on", "or", "so", "that", "the", "to", "with", "you", "your",
 }
 
 
@@ -406,12 +406,22 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text))
 
 
+# Where the first clause ends: "Don't pay. Paying rarely…" gives the id "dont-pay".
+_CLAUSE_END = re.compile(r"[.:;!?–—]| - ")
+
+
 def short_slug(text: str, words: int = 4) -> str:
-    """An id from the first few words, not ending on a filler word."""
-    parts = slugify(text).split("-")[:words]
-    while len(parts) > 1 and parts[-1] in _TRAILING_WORDS:
+    """An id from the first few words of the first clause, not ending on a filler word."""
+    parts = slugify(_CLAUSE_END.split(text, maxsplit=1)[0] or text).split("-")[:words]
+    while len(parts) > 1 and parts[-1] in _FILLER_WORDS:
         parts.pop()
     return "-".join(p for p in parts if p) or "message"
+
+
+def title_slug(title: str, words: int = 4) -> str:
+    """The title's first few words that aren't filler: "advice-being-blackmailed-online"."""
+    parts = [p for p in slugify(title).split("-") if p and p not in _FILLER_WORDS]
+    return "-".join(parts[:words])
 
 
 def unique(slug: str, used: set[str]) -> str:
@@ -426,9 +436,13 @@ def unique(slug: str, used: set[str]) -> str:
 
 def advice_id(area: str, title: str, date: dt.date | None) -> str:
     """"bedfordshire-2018": the area and year, or the title's first words if no area."""
-    base = slugify(area) if area != AREA_PLACEHOLDER else short_slug(title)
-    if not base or title == TITLE_PLACEHOLDER and area == AREA_PLACEHOLDER:
-        base = "imported-advice"
+    if area != AREA_PLACEHOLDER:
+        base = slugify(area)
+    elif title != TITLE_PLACEHOLDER:
+        base = title_slug(title)
+    else:
+        base = ""
+    base = base or "imported-advice"
     return f"{base}-{date.year}" if date else base
 
 
