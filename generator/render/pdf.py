@@ -1,0 +1,698 @@
+"""PDF renderer: one document in block markup -> print-ready PDF bytes (reportlab).
+
+Layout follows the "Layout for readers" guidance: Atkinson Hyperlegible throughout,
+left-aligned text in a column of at most ~70 characters, bold as the only emphasis,
+light tints only (prints in greyscale), tick boxes and write-in lines drawn as shapes
+because the font has no glyphs for them. Output is deterministic (reportlab invariant
+mode, fixed creator/producer), so identical input gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.flowables import _listWrapOn
+
+from . import DocMeta, PageStyle
+
+__all__ = ["render_pdf"]
+
+FONT = "AtkinsonHyperlegible"
+FONT_BOLD = "AtkinsonHyperlegible-Bold"
+
+# Dark ink and light tints only: everything stays legible when printed in greyscale.
+INK = colors.HexColor("#1A1A1A")
+ACCENT = colors.HexColor("#1D3557")  # headings, bars: navy that prints as near-black
+MUTED = colors.HexColor("#3E4A59")  # header and footer text
+RULE = colors.HexColor("#9AA5B1")  # hairlines, table grid
+WRITE_LINE = colors.HexColor("#8C969F")  # pupils' write-in lines
+TINT = colors.HexColor("#E8EEF4")  # note call-outs, table header rows
+TINT_STRONG = colors.HexColor("#D5E0EA")  # activity box title strip
+TINT_LIGHT = colors.HexColor("#F0F4F8")  # answers
+CREAM = colors.HexColor("#FDF6E3")  # dyslexia-friendly page
+
+MAX_CHARS_PER_LINE = 70
+MIN_SIDE_MARGIN = 2 * cm
+DYSLEXIA_TRACKING = 0.05  # extra letter spacing, as a fraction of the font size
+HEADINGS = ("h1", "h2", "h3")
+
+
+# --- fonts -----------------------------------------------------------------------------
+
+
+@functools.cache
+def _register_fonts() -> float:
+    """Register Atkinson Hyperlegible once per process; return its average character
+    width in ems (used to size the text column)."""
+    import fontpkg_atkinson_hyperlegible
+
+    files = Path(fontpkg_atkinson_hyperlegible.__file__).parent / "files"
+    pdfmetrics.registerFont(TTFont(FONT, str(files / "AtkinsonHyperlegible-Regular.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(files / "AtkinsonHyperlegible-Bold.ttf")))
+    # Italic maps to upright: bold is the only emphasis we ever show.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    # Otherwise every page's preamble names an unembedded Helvetica.
+    rl_config.canvas_basefontname = FONT
+    sample = (
+        "If someone online asks you for pictures or money, stop replying, keep the "
+        "messages and tell an adult you trust. It is never your fault."
+    )
+    return pdfmetrics.stringWidth(sample, FONT, 1) / len(sample)
+
+
+# --- styles ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Look:
+    """Measurements and paragraph styles for one PageStyle."""
+
+    size: float
+    leading: float
+    tracking: float
+    page_size: tuple[float, float]
+    side_margin: float
+    top: float  # frame top, from the page bottom
+    bottom: float  # frame bottom
+    chrome_size: float  # header and footer text
+    styles: dict[str, ParagraphStyle]
+
+    @property
+    def measure(self) -> float:
+        return self.page_size[0] - 2 * self.side_margin
+
+    @property
+    def frame_height(self) -> float:
+        return self.top - self.bottom
+
+
+def _look(page: PageStyle) -> _Look:
+    em_per_char = _register_fonts()
+    size = float(page.body_size)
+    ratio = max(page.leading, 1.2)
+    if page.large_print or page.dyslexia_friendly:
+        ratio = max(ratio, 1.5)
+    leading = size * ratio
+    tracking = DYSLEXIA_TRACKING * size if page.dyslexia_friendly else 0.0
+    page_size = LETTER if page.paper == "letter" else A4
+    # Narrow the column to ~70 characters; large sizes are limited by the paper instead.
+    measure = min(MAX_CHARS_PER_LINE * em_per_char * size, page_size[0] - 2 * MIN_SIDE_MARGIN)
+    side = (page_size[0] - measure) / 2
+    chrome = max(10.0, round(size * 0.75, 1))
+    top = page_size[1] - 1.3 * cm - 2.4 * chrome
+    bottom = 1.2 * cm + 2.6 * chrome
+    return _Look(size, leading, tracking, page_size, side, top, bottom, chrome,
+                 _styles(size, leading, tracking))
+
+
+def _styles(size: float, leading: float, tracking: float) -> dict[str, ParagraphStyle]:
+    def style(name: str, **kw) -> ParagraphStyle:
+        kw.setdefault("fontName", FONT)
+        kw.setdefault("fontSize", size)
+        kw.setdefault("leading", kw["fontSize"] * leading / size)
+        kw.setdefault("textColor", INK)
+        st = ParagraphStyle(name, alignment=TA_LEFT, bulletFontName=FONT,
+                            allowWidows=0, allowOrphans=0, **kw)
+        st.lpTracking = tracking * kw["fontSize"] / size
+        return st
+
+    small = max(10.0, size * 0.85)
+    head_ratio = max(1.2, leading / size * 0.9)
+    return {
+        "p": style("p", spaceAfter=size * 0.6),
+        "small": style("small", fontSize=small, textColor=MUTED, spaceAfter=size * 0.5),
+        "h1": style("h1", fontName=FONT_BOLD, fontSize=size * 2, leading=size * 2 * head_ratio,
+                    textColor=ACCENT, spaceAfter=size * 0.35),
+        "h2": style("h2", fontName=FONT_BOLD, fontSize=size * 1.45, leading=size * 1.45 * head_ratio,
+                    textColor=ACCENT, spaceBefore=size * 1.3, spaceAfter=size * 0.45),
+        "h3": style("h3", fontName=FONT_BOLD, fontSize=size * 1.15, leading=size * 1.15 * head_ratio,
+                    textColor=ACCENT, spaceBefore=size * 1.0, spaceAfter=size * 0.3),
+        "li": style("li", spaceAfter=size * 0.3),
+        "cell": style("cell"),
+        "th": style("th", fontName=FONT_BOLD),
+        "title": style("title", fontName=FONT_BOLD, fontSize=size * 1.1, leading=size * 1.1 * head_ratio,
+                       textColor=ACCENT),
+        "item": style("item"),
+    }
+
+
+# --- flowables -------------------------------------------------------------------------
+
+
+class _Para(Paragraph):
+    """A Paragraph with optional letter spacing (PDF Tc operator; reportlab's
+    ParagraphStyle has no charSpace). Wraps narrower so tracked lines still fit."""
+
+    def _tracking(self) -> float:
+        return getattr(self.style, "lpTracking", 0.0)
+
+    def beginText(self, x, y):
+        tx = self.canv.beginText(x, y)
+        if self._tracking():
+            tx.setCharSpace(self._tracking())
+        return tx
+
+    def wrap(self, availWidth, availHeight):
+        cs = self._tracking()
+        if not cs:
+            return super().wrap(availWidth, availHeight)
+        width = availWidth
+        for _ in range(6):  # each pass narrows by the overflow; converges in 1-2 passes
+            _, height = super().wrap(width, availHeight)
+            over = self._widest_tracked_line(cs) - availWidth
+            if over <= 0.01:
+                break
+            width -= over
+        self.width = availWidth
+        return availWidth, height
+
+    def _widest_tracked_line(self, cs: float) -> float:
+        bl = self.blPara
+        widest = 0.0
+        for line in bl.lines:
+            if bl.kind == 0:
+                extra, words = line
+                chars = sum(len(w) for w in words) + max(len(words) - 1, 0)
+            else:
+                extra = line.extraSpace
+                chars = sum(len(getattr(w, "text", "")) for w in line.words)
+            widest = max(widest, self.width - extra + chars * cs)
+        return widest
+
+
+@dataclass(frozen=True)
+class _PanelStyle:
+    fill: object = None
+    stroke: object = None
+    stroke_width: float = 0.0
+    bar: object = None  # a bar down the left edge
+    bar_width: float = 0.0
+    strip: object = None  # fill behind the title
+    radius: float = 0.0
+
+
+class _Panel(Flowable):
+    """Blocks inside a bordered or shaded panel, optionally titled.
+
+    The panel moves whole to the next page when it does not fit; only a panel taller
+    than a whole page is split (its second part titled "… (continued)")."""
+
+    def __init__(self, content: list[Flowable], title: str | None, look: _PanelStyle,
+                 st: dict[str, ParagraphStyle], pad: float, frame_height: float):
+        super().__init__()
+        self.content, self.title, self.look, self.st = content, title, look, st
+        self.pad, self.frame_height = pad, frame_height
+        self._title_para = _Para(escape(title), st["title"]) if title else None
+
+    def _inner_x(self) -> float:
+        return self.look.bar_width + self.pad
+
+    def _title_height(self, inner_w: float) -> float:
+        if not self._title_para:
+            return 0.0
+        _, h = self._title_para.wrap(inner_w, 1e6)
+        gap = self.pad * 0.7 if self.look.strip else self.pad * 0.35
+        return h + gap  # plus the strip's own padding below the title
+
+    def wrap(self, availWidth, availHeight):
+        inner_w = availWidth - self._inner_x() - self.pad
+        self._inner_w = inner_w
+        self._title_h = self._title_height(inner_w)
+        self._heights = [f.wrap(inner_w, 1e6)[1] for f in self.content]
+        self.width = availWidth
+        self.height = self.pad * 2 + self._title_h + _stacked(self.content, self._heights)
+        if self.look.strip and self._title_para:
+            self.height += self.pad * 0.7  # strip padding above the body
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        if self.height <= self.frame_height:
+            return []  # fits on a fresh page: move there whole
+        room = availHeight - (self.height - _stacked(self.content, self._heights))
+        first, rest = _split_stack(self.content, self._inner_w, room)
+        if not first:
+            return []
+        title = self.title
+        cont = f"{title} (continued)" if title else None
+        args = (self.look, self.st, self.pad, self.frame_height)
+        return [_Panel(first, title, *args), _Panel(rest, cont, *args)]
+
+    def draw(self):
+        c, lk, w, h = self.canv, self.look, self.width, self.height
+        c.saveState()
+        path = c.beginPath()
+        path.roundRect(0, 0, w, h, lk.radius)
+        if lk.fill:
+            c.setFillColor(lk.fill)
+            c.drawPath(path, stroke=0, fill=1)
+        y = h - self.pad
+        if self._title_para:
+            th = self._title_para.height
+            if lk.strip:
+                strip_h = th + self.pad * 1.4
+                c.saveState()
+                c.clipPath(path, stroke=0, fill=0)
+                c.setFillColor(lk.strip)
+                c.rect(0, h - strip_h, w, strip_h, stroke=0, fill=1)
+                c.restoreState()
+                if lk.stroke:
+                    c.setStrokeColor(lk.stroke)
+                    c.setLineWidth(lk.stroke_width * 0.75)
+                    c.line(0, h - strip_h, w, h - strip_h)
+            self._title_para.drawOn(c, self._inner_x(), y - th)
+            y -= self._title_h + (self.pad * 0.7 if lk.strip else 0)
+        if lk.bar:
+            c.setFillColor(lk.bar)
+            c.rect(0, 0, lk.bar_width, h, stroke=0, fill=1)
+        if lk.stroke:
+            c.setStrokeColor(lk.stroke)
+            c.setLineWidth(lk.stroke_width)
+            c.drawPath(path, stroke=1, fill=0)
+        c.restoreState()
+        for i, (f, fh) in enumerate(zip(self.content, self._heights)):
+            if i:
+                y -= max(self.content[i - 1].getSpaceAfter(), f.getSpaceBefore())
+            y -= fh
+            f.drawOn(c, self._inner_x(), y)
+
+
+def _stacked(flowables: list[Flowable], heights: list[float]) -> float:
+    """Height of flowables stacked with collapsed spacing (none outside the first/last)."""
+    total = sum(heights)
+    for a, b in zip(flowables, flowables[1:]):
+        total += max(a.getSpaceAfter(), b.getSpaceBefore())
+    return total
+
+
+def _split_stack(flowables: list[Flowable], width: float, room: float):
+    """Split a list of flowables so the first part fits in `room` points."""
+    used = 0.0
+    for i, f in enumerate(flowables):
+        gap = max(flowables[i - 1].getSpaceAfter(), f.getSpaceBefore()) if i else 0.0
+        _, h = f.wrap(width, room - used - gap)
+        if used + gap + h <= room:
+            used += gap + h
+            continue
+        parts = f.split(width, room - used - gap) if room - used - gap > 0 else []
+        if len(parts) >= 2:
+            return flowables[:i] + parts[:1], parts[1:] + flowables[i + 1:]
+        return flowables[:i], flowables[i:]
+    return flowables, []
+
+
+class _CheckItem(Flowable):
+    """A checklist item: a drawn square (ticked when checked) and its wrapped text."""
+
+    def __init__(self, para: Paragraph, size: float, checked: bool):
+        super().__init__()
+        self.para, self.size, self.checked = para, size, checked
+        self.box = size * 1.05
+        self.indent = self.box + size * 0.7
+        self.spaceBefore, self.spaceAfter = size * 0.25, size * 0.45
+
+    def wrap(self, availWidth, availHeight):
+        _, self.height = self.para.wrap(availWidth - self.indent, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return []  # one item is short; move it whole
+
+    def draw(self):
+        c, s, b = self.canv, self.size, self.box
+        self.para.drawOn(c, self.indent, 0)
+        baseline = self.height - s  # reportlab puts the first baseline one font size down
+        x, y = 0.0, baseline + 0.36 * s - b / 2  # centred on the lowercase letters
+        c.saveState()
+        c.setStrokeColor(INK)
+        c.setLineWidth(max(0.9, s * 0.07))
+        c.setFillColor(colors.white)
+        c.rect(x, y, b, b, stroke=1, fill=1)
+        if self.checked:
+            c.setLineWidth(max(1.4, s * 0.13))
+            c.setLineCap(1)
+            c.setLineJoin(1)
+            tick = c.beginPath()
+            tick.moveTo(x + b * 0.2, y + b * 0.52)
+            tick.lineTo(x + b * 0.42, y + b * 0.26)
+            tick.lineTo(x + b * 0.82, y + b * 0.8)
+            c.drawPath(tick, stroke=1, fill=0)
+        c.restoreState()
+
+
+class _WriteLines(Flowable):
+    """Ruled write-in lines, spaced for a child's handwriting."""
+
+    def __init__(self, count: int, gap: float, space_after: float):
+        super().__init__()
+        self.count, self.gap = count, gap
+        self.spaceBefore, self.spaceAfter = gap * 0.15, space_after
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.count * self.gap + 1
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        fits = int((availHeight - 1) // self.gap)
+        if fits < 2 or fits >= self.count:
+            return []
+        return [_WriteLines(fits, self.gap, 0), _WriteLines(self.count - fits, self.gap, self.spaceAfter)]
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(WRITE_LINE)
+        c.setLineWidth(0.75)
+        for i in range(1, self.count + 1):
+            y = self.height - i * self.gap
+            c.line(0, y, self.width, y)
+        c.restoreState()
+
+
+class _Rule(Flowable):
+    """A horizontal rule (under the document title)."""
+
+    def __init__(self, thickness: float, color, space_after: float):
+        super().__init__()
+        self.thickness, self.color, self.spaceAfter = thickness, color, space_after
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.thickness
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setFillColor(self.color)
+        self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
+
+
+class _KeepWithNext(KeepTogether):
+    """Headings (or a question) and the block after them. They move to the next page
+    unless the start of that block fits here too, so nothing is stranded at a page foot;
+    a long following block is still allowed to continue overleaf."""
+
+    def __init__(self, head: list[Flowable], body: list[Flowable]):
+        super().__init__(head + body)
+        self._head, self._body = head, body
+
+    def split(self, aW, aH):
+        content = self._content[:]
+        frame = getattr(self, "_frame", None)
+        if frame is None or getattr(frame, "_atTop", False):
+            return content
+        self.wrap(aW, aH)
+        if self._H <= aH:
+            return content
+        head_h = _listWrapOn(self._head, aW, self.canv)[1]
+        first = self._body[0]
+        room = aH - head_h - max(self._head[-1].getSpaceAfter(), first.getSpaceBefore())
+        starts_here = room > 0 and (first.wrap(aW, room)[1] <= room or len(first.split(aW, room)) >= 2)
+        return content if starts_here else [FrameBreak()] + content
+
+
+# --- block markup -> flowables ---------------------------------------------------------
+
+
+def _inline(el: ET.Element) -> str:
+    """Inline content as reportlab markup: all text escaped, only <b> let through."""
+    out = [escape(el.text or "")]
+    for child in el:
+        if child.tag != "b":
+            raise ValueError(f"block markup: <{child.tag}> is not allowed inside <{el.tag}>")
+        out.append(f"<b>{_inline(child)}</b>")
+        out.append(escape(child.tail or ""))
+    return "".join(out)
+
+
+class _Builder:
+    def __init__(self, look: _Look):
+        self.look = look
+        self.st = look.styles
+        s = look.size
+        self.pad = s * 0.85
+        self.box = _PanelStyle(stroke=ACCENT, stroke_width=1.2, strip=TINT_STRONG, radius=s * 0.35)
+        self.note = _PanelStyle(fill=TINT, bar=ACCENT, bar_width=s * 0.35)
+        self.answer = _PanelStyle(fill=TINT_LIGHT, bar=MUTED, bar_width=s * 0.25)
+
+    def blocks(self, parent: ET.Element, top: bool) -> list[Flowable]:
+        """Flowables for a sequence of blocks. At the top level, headings and a block
+        followed by write-in lines are kept with what follows them."""
+        out: list[Flowable] = []
+        pending: list[Flowable] = []
+        children = list(parent)
+        for i, el in enumerate(children):
+            flowables = self.block(el)
+            if not flowables:
+                continue
+            nxt = children[i + 1].tag if i + 1 < len(children) else None
+            sticky = el.tag in HEADINGS or nxt == "lines"
+            if top and sticky and nxt is not None:
+                pending += flowables
+            elif top and pending:
+                out.append(_KeepWithNext(pending, flowables))
+                pending = []
+            else:
+                out += flowables
+        return out + pending
+
+    def block(self, el: ET.Element) -> list[Flowable]:
+        tag, st, s = el.tag, self.st, self.look.size
+        if tag in HEADINGS:
+            para = _Para(_inline(el), st[tag])
+            if tag == "h1":
+                return [para, _Rule(max(1.5, s * 0.14), ACCENT, s * 0.9)]
+            return [para]
+        if tag == "p":
+            return [_Para(_inline(el), st["small" if el.get("class") == "small" else "p"])]
+        if tag == "answer":
+            return [self._panel([_Para(_inline(el), st["p"])], None, self.answer, s * 0.6)]
+        if tag in ("ul", "ol"):
+            return [self._list(el)]
+        if tag == "table":
+            table = self._table(el)
+            return [table] if table else []
+        if tag == "box":
+            return [self._panel(self.blocks(el, top=False), el.get("title"), self.box, s * 0.9)]
+        if tag == "note":
+            return [self._panel(self.blocks(el, top=False), el.get("title"), self.note, s * 0.6)]
+        if tag == "checklist":
+            return [self._check_item(item) for item in el]
+        if tag == "lines":
+            count = max(1, int(el.get("count", "3")))
+            gap = max(1.0 * cm, s * 2.2)  # ~1 cm for 12 pt, wider for large print
+            return [_WriteLines(count, gap, s * 0.6)]
+        if tag == "pagebreak":
+            return [PageBreak()]
+        raise ValueError(f"block markup: unknown block <{tag}>")
+
+    def _panel(self, content, title, look, space_after):
+        panel = _Panel(content, title, look, self.st, self.pad, self.look.frame_height)
+        panel.spaceBefore, panel.spaceAfter = self.look.size * 0.3, space_after
+        return panel
+
+    def _check_item(self, item: ET.Element) -> Flowable:
+        if item.tag != "item":
+            raise ValueError(f"block markup: <{item.tag}> is not allowed inside <checklist>")
+        checked = item.get("checked", "").lower() == "true"
+        return _CheckItem(_Para(_inline(item), self.st["item"]), self.look.size, checked)
+
+    def _list(self, el: ET.Element) -> ListFlowable:
+        s = self.look.size
+        items = []
+        for li in el:
+            if li.tag != "li":
+                raise ValueError(f"block markup: <{li.tag}> is not allowed inside <{el.tag}>")
+            items.append(ListItem(_Para(_inline(li), self.st["li"])))
+        numbered = el.tag == "ol"
+        return ListFlowable(
+            items,
+            bulletType="1" if numbered else "bullet",
+            start=None if numbered else "\u2022",
+            bulletFormat="%s." if numbered else None,
+            bulletFontName=FONT_BOLD if numbered else FONT,
+            bulletFontSize=s,
+            bulletColor=ACCENT,
+            leftIndent=s * (2.0 if numbered else 1.5),
+            bulletDedent=s * (1.6 if numbered else 1.1),
+            spaceAfter=s * 0.4,
+        )
+
+    def _table(self, el: ET.Element) -> Table | None:
+        rows = [tr for tr in el if tr.tag == "tr"]
+        if not rows:
+            return None
+        ncols = max(len(tr) for tr in rows)
+        data, header_rows = [], 0
+        for r, tr in enumerate(rows):
+            cells = []
+            for cell in tr:
+                if cell.tag not in ("th", "td"):
+                    raise ValueError(f"block markup: <{cell.tag}> is not allowed inside <tr>")
+                cells.append(_Para(_inline(cell), self.st[cell.tag if cell.tag == "th" else "cell"]))
+            cells += [""] * (ncols - len(cells))
+            data.append(cells)
+            if r == header_rows and len(tr) and all(c.tag == "th" for c in tr):
+                header_rows += 1
+        widths = [self.look.measure * p / 100 for p in _percentages(el.get("widths"), ncols)]
+        pad = self.look.size * 0.5
+        commands = [
+            ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("GRID", (0, 0), (-1, -1), 0.6, RULE),
+            ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+        ]
+        if header_rows:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), TINT),
+                ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, ACCENT),
+            ]
+        table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=1,
+                      hAlign="LEFT", style=TableStyle(commands))
+        table.spaceBefore, table.spaceAfter = self.look.size * 0.3, self.look.size * 0.9
+        return table
+
+
+def _percentages(widths: str | None, ncols: int) -> list[float]:
+    """Column widths in per cent from "30,70"; equal columns when absent or unusable."""
+    try:
+        values = [float(v) for v in (widths or "").split(",")]
+    except ValueError:
+        values = []
+    if len(values) != ncols or any(v <= 0 for v in values):
+        return [100 / ncols] * ncols
+    total = sum(values)
+    return [v * 100 / total for v in values]
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten text with an ellipsis so it fits `width` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so each can say "Page x of y"."""
+
+    def __init__(self, *args, decorate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._decorate = decorate
+        self._held: list[dict] = []
+
+    def showPage(self):
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            self._decorate(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+
+def _decorate(look: _Look, meta: DocMeta):
+    """Header and footer for one page, drawn once the page count is known."""
+    width, height = look.page_size
+    left, right = look.side_margin, width - look.side_margin
+    size = look.chrome_size
+    head_y = look.top + size * 1.5
+    foot_y = look.bottom - size * 2.3
+
+    def draw(canv: Canvas, number: int, total: int) -> None:
+        canv.saveState()
+        canv.setFillColor(MUTED)
+        page_label = f"Page {number} of {total}"
+        right_text = meta.header_right
+        canv.setFont(FONT, size)
+        room = look.measure - pdfmetrics.stringWidth(right_text, FONT, size) - size * 2
+        canv.setFont(FONT_BOLD, size)
+        canv.drawString(left, head_y, _fit(meta.header_left, FONT_BOLD, size, room))
+        canv.setFont(FONT, size)
+        canv.drawRightString(right, head_y, right_text)
+        room = look.measure - pdfmetrics.stringWidth(page_label, FONT, size) - size * 2
+        canv.drawString(left, foot_y, _fit(meta.footer, FONT, size, room))
+        canv.drawRightString(right, foot_y, page_label)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(left, head_y - size * 0.6, right, head_y - size * 0.6)
+        canv.line(left, foot_y + size * 1.2, right, foot_y + size * 1.2)
+        canv.restoreState()
+
+    return draw
+
+
+def _background(canv: Canvas, doc) -> None:
+    """Cream page for dyslexia-friendly packs, drawn before any content."""
+    canv.saveState()
+    canv.setFillColor(CREAM)
+    canv.rect(0, 0, doc.pagesize[0], doc.pagesize[1], stroke=0, fill=1)
+    canv.restoreState()
+
+
+def render_pdf(root: ET.Element, meta: DocMeta, page: PageStyle) -> bytes:
+    """Render one block-markup document as PDF bytes."""
+    look = _look(page)
+    story = _Builder(look).blocks(root, top=True)
+    buf = io.BytesIO()
+    frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    template = PageTemplate("page", [frame])
+    if page.dyslexia_friendly:
+        template.onPage = _background
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=look.page_size,
+        pageTemplates=[template],
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        creator="lessonpack",
+        producer="lessonpack",
+        lang=meta.lang,
+        displayDocTitle=1,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=FONT,
+        initialFontSize=look.size,
+    )
+    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, decorate=_decorate(look, meta)))
+    return buf.getvalue()
