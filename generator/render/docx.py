@@ -1,0 +1,675 @@
+"""Word renderer: one document in block markup -> the bytes of an editable .docx.
+
+Every document starts from a *reference document* (templates/reference.docx, made by
+scripts/make_reference_docx.py), as pandoc's --reference-doc does: its styles, page
+set-up, header and footer pictures are kept, its body is thrown away. A force can
+brand the reference in Word (fonts, colours, a logo in the header) without touching
+code. Content is written with named styles only (Heading 1, List Bullet, Note, ...),
+so a teacher editing the guide finds the usual Word styles.
+
+Output is deterministic: the same markup gives byte-identical files (fixed document
+dates, fixed zip timestamps and entry order).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import docx
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+from generator.errors import ReferenceDocError, TemplateError, display_path
+from generator.render import DocMeta, PageStyle
+
+BUNDLED_REFERENCE = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
+
+# Not "now" (two builds would differ) and not python-docx's 2013 default.
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+# Styles the renderer applies; a reference document must define all of them.
+REQUIRED_STYLES = (
+    "Normal",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "List Bullet",
+    "List Number",
+    "Table Grid",
+    "Answer",
+    "Note",
+    "Small",
+    "Checklist",
+    "Write-in Line",
+    "Box",
+)
+# Used when present: a reference saved from Word may lack them, and plain text is fine.
+OPTIONAL_STYLES = ("Header", "Footer")
+
+PAPER_TWIPS = {"a4": (11906, 16838), "letter": (12240, 15840)}
+BALLOT_BOX, BALLOT_BOX_X = "\u2610", "\u2612"  # ☐ ☒
+SYMBOL_FONT = "Segoe UI Symbol"  # has the ballot boxes; Word/LibreOffice fall back if absent
+HEADER_SHADING = "D9D9D9"  # light grey: readable in greyscale print
+CREAM = "FFF8E7"  # page colour for the dyslexia-friendly option
+LETTER_SPACING_TWIPS = 12  # +0.6 pt between letters for the dyslexia-friendly option
+MAX_LINES = 60
+
+# XML 1.0 cannot hold these; python-docx would raise ValueError on them.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Markup whitespace (template indentation) collapses like HTML; no-break spaces survive.
+_MARKUP_SPACE = re.compile("[ \t\r\n]+")
+
+
+def render_docx(
+    root: Element,
+    meta: DocMeta,
+    page: PageStyle,
+    reference: Path | None = None,
+    *,
+    when: datetime = FIXED_DATE,
+) -> bytes:
+    """Render one block-markup document as .docx bytes, styled by `reference`."""
+    if root.tag != "document":
+        raise TemplateError(f"block markup must start with <document>, not <{root.tag}>")
+    doc = docx.Document(io.BytesIO(_reference_bytes(reference or BUNDLED_REFERENCE)))
+    _clear_body(doc)
+    _apply_page_style(doc, page, meta.lang)
+    writer = _Writer(doc)
+    writer.blocks(root, doc, _text_width(doc.sections[0]))
+    _write_headers_and_footers(doc, meta)
+    _set_core_properties(doc, meta, when)
+    out = io.BytesIO()
+    doc.save(out)
+    return deterministic_zip(out.getvalue())
+
+
+# --- reference document ------------------------------------------------------------
+
+
+def _reference_bytes(path: Path) -> bytes:
+    """The reference document's bytes, read and checked once per process (per version)."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise ReferenceDocError(
+            f"{display_path(path)}: the Word reference document was not found"
+        ) from None
+    return _load_reference(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_reference(path: str, _mtime_ns: int, _size: int) -> bytes:
+    # mtime and size are in the key so an edited reference is read again.
+    shown = display_path(path)
+    data = Path(path).read_bytes()
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several types for a bad package
+        raise ReferenceDocError(
+            f"{shown}: not a Word document (.docx); save it from Word as 'Word Document'"
+            f" ({type(exc).__name__}: {exc})"
+        ) from None
+    missing = [name for name in REQUIRED_STYLES if name not in doc.styles]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        plural, it = ("styles", "them") if len(missing) > 1 else ("style", "it")
+        raise ReferenceDocError(
+            f"{shown}: the Word reference document has no {plural} {names}; add {it} in"
+            " Word (or start again from the bundled templates/reference.docx)"
+        )
+    return data
+
+
+def _clear_body(doc) -> None:
+    """Drop the reference's sample content; keep the final sectPr (page set-up, headers)."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _apply_page_style(doc, page: PageStyle, lang: str) -> None:
+    """Paper, body size, line spacing, language and the dyslexia-friendly options."""
+    width, height = PAPER_TWIPS[page.paper]
+    for section in doc.sections:
+        section.page_width, section.page_height = Twips(width), Twips(height)
+
+    styles_el = doc.styles.element
+    _scale_font_sizes(styles_el, page.body_size / _base_size(doc) if page.body_size else 1)
+    defaults_ppr = _doc_defaults(styles_el, "w:pPrDefault", "w:pPr")
+    _set_line_spacing(defaults_ppr, page.leading)
+    normal_ppr = doc.styles["Normal"].element.pPr
+    if normal_ppr is not None and normal_ppr.find(qn("w:spacing")) is not None:
+        _set_line_spacing(normal_ppr, page.leading)
+
+    defaults_rpr = _doc_defaults(styles_el, "w:rPrDefault", "w:rPr")
+    lang_el = defaults_rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        defaults_rpr.append(lang_el)  # w:lang is last but for eastAsianLayout/specVanish
+    lang_el.set(qn("w:val"), lang)
+
+    if page.dyslexia_friendly:
+        spacing = defaults_rpr.find(qn("w:spacing"))
+        if spacing is None:
+            spacing = OxmlElement("w:spacing")
+            defaults_rpr.insert_element_before(
+                spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
+                "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+                "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+            )
+        spacing.set(qn("w:val"), str(LETTER_SPACING_TWIPS))
+        _set_page_colour(doc, CREAM)
+
+
+def _base_size(doc) -> float:
+    """The reference's body size in points: Normal's, else the defaults', else Word's 10."""
+    for rpr in (doc.styles["Normal"].element.rPr,
+                _doc_defaults(doc.styles.element, "w:rPrDefault", "w:rPr")):
+        sz = rpr.find(qn("w:sz")) if rpr is not None else None
+        if sz is not None:
+            return int(sz.get(qn("w:val"))) / 2
+    return 10.0
+
+
+def _scale_font_sizes(styles_el, factor: float) -> None:
+    """Scale every size in the styles so headings keep their proportion to the body."""
+    if abs(factor - 1) < 1e-6:
+        return
+    for tag in ("w:sz", "w:szCs"):
+        for el in styles_el.iter(qn(tag)):
+            el.set(qn("w:val"), str(max(2, round(int(el.get(qn("w:val"))) * factor))))
+
+
+def _doc_defaults(styles_el, outer: str, inner: str):
+    """w:docDefaults/<outer>/<inner>, created if the reference lacks it."""
+    defaults = styles_el.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_el.insert(0, defaults)
+    holder = defaults.find(qn(outer))
+    if holder is None:
+        holder = OxmlElement(outer)
+        if outer == "w:rPrDefault":
+            defaults.insert(0, holder)
+        else:
+            defaults.append(holder)
+    el = holder.find(qn(inner))
+    if el is None:
+        el = OxmlElement(inner)
+        holder.append(el)
+    return el
+
+
+def _set_line_spacing(ppr, leading: float) -> None:
+    spacing = ppr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        ppr.insert_element_before(
+            spacing, "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+            "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+            "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+        )
+    spacing.set(qn("w:line"), str(round(240 * leading)))
+    spacing.set(qn("w:lineRule"), "auto")
+
+
+def _set_page_colour(doc, colour: str) -> None:
+    """A page background (w:background) that Word shows once displayBackgroundShape is on."""
+    document = doc.element
+    background = document.find(qn("w:background"))
+    if background is None:
+        background = OxmlElement("w:background")
+        document.insert(0, background)
+    background.set(qn("w:color"), colour)
+    settings = doc.settings.element
+    if settings.find(qn("w:displayBackgroundShape")) is None:
+        settings.insert_element_before(
+            OxmlElement("w:displayBackgroundShape"),
+            *[f"w:{t}" for t in _SETTINGS_AFTER_BACKGROUND],
+        )
+
+
+# CT_Settings children that follow displayBackgroundShape (schema order matters to Word).
+_SETTINGS_AFTER_BACKGROUND = (
+    "printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts "
+    "embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
+    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection "
+    "autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop"
+).split()
+
+
+def _text_width(section) -> int:
+    """Width between the margins, in twips."""
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)
+
+
+# --- body --------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes block markup into a document body or a table cell (a box)."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.numbering = doc.part.numbering_part.element if _has_numbering(doc) else None
+        self.page_break_pending = False
+        # Style ids looked up once: python-docx's by-name lookup scans every style.
+        self.style_ids = {name: doc.styles[name].style_id for name in REQUIRED_STYLES}
+
+    # Each block handler takes (element, container, width in twips, style override).
+    def blocks(self, parent: Element, container, width: int, in_note: bool = False) -> None:
+        for child in parent:
+            handler = self._HANDLERS.get(child.tag)
+            if handler is None:
+                raise TemplateError(
+                    f"block markup: unknown element <{child.tag}> inside <{parent.tag}>"
+                )
+            handler(self, child, container, width, in_note)
+        stray = " ".join(_clean(t) for t in [parent.text, *(c.tail for c in parent)] if t)
+        if _MARKUP_SPACE.sub("", stray):
+            raise TemplateError(
+                f"block markup: text {stray.strip()[:40]!r} outside a paragraph in <{parent.tag}>"
+            )
+
+    def paragraph(self, container, style: str):
+        para = container.add_paragraph()
+        para._p.style = self.style_ids[style]
+        if self.page_break_pending and container is self.doc:
+            para.paragraph_format.page_break_before = True
+            self.page_break_pending = False
+        return para
+
+    def heading(self, el, container, width, in_note):
+        level = int(el.tag[1])
+        _inline(self.paragraph(container, f"Heading {level}"), el)
+
+    def para(self, el, container, width, in_note):
+        style = "Note" if in_note else ("Small" if el.get("class") == "small" else "Normal")
+        _inline(self.paragraph(container, style), el)
+
+    def answer(self, el, container, width, in_note):
+        _inline(self.paragraph(container, "Answer"), el)
+
+    def listing(self, el, container, width, in_note):
+        style = "List Bullet" if el.tag == "ul" else "List Number"
+        num_id = self._restarted_num(style) if el.tag == "ol" else None
+        for li in el:
+            if li.tag != "li":
+                raise TemplateError(f"block markup: <{el.tag}> may hold only <li>, not <{li.tag}>")
+            para = self.paragraph(container, "Note" if in_note else style)
+            if in_note:  # a list inside a shaded note: Note look, the list's numbering
+                # Same indents as the Note paragraphs (the numbering's own would shift
+                # this paragraph), so Word and LibreOffice draw one shaded box.
+                num_id = num_id or self._style_num_id(style)
+                note_format = self.doc.styles["Note"].paragraph_format
+                para.paragraph_format.left_indent = note_format.left_indent or Twips(0)
+                para.paragraph_format.first_line_indent = Twips(0)
+            if num_id is not None:
+                _set_num(para, num_id)
+            _inline(para, li)
+
+    def table(self, el, container, width, in_note):
+        rows = list(el)
+        for row in rows:
+            if row.tag != "tr" or any(cell.tag not in ("th", "td") for cell in row):
+                raise TemplateError("block markup: <table> holds <tr> rows of <th>/<td> cells")
+        ncols = max((len(row) for row in rows), default=0)
+        if not ncols:
+            return
+        self._flush_page_break(container)
+        col_widths = _column_widths(el.get("widths"), ncols, width)
+        table = container.add_table(rows=0, cols=ncols)
+        table._tbl.tblPr.style = self.style_ids["Table Grid"]
+        _fix_table_width(table, col_widths)
+        heading_rows = True
+        for row_el in rows:
+            is_header = all(cell.tag == "th" for cell in row_el)
+            row = table.add_row()
+            _row_flag(row, "w:cantSplit")
+            if is_header and heading_rows:
+                _row_flag(row, "w:tblHeader")  # repeat on each page
+            heading_rows = heading_rows and is_header
+            for i, cell in enumerate(row.cells):
+                cell.width = Twips(col_widths[i])
+                if i >= len(row_el):
+                    continue
+                para = cell.paragraphs[0]
+                _inline(para, row_el[i], bold=row_el[i].tag == "th")
+                if row_el[i].tag == "th":
+                    _shade(cell, HEADER_SHADING)
+
+    def box(self, el, container, width, in_note):
+        """An activity box: a one-cell table whose row may not split across pages."""
+        self._flush_page_break(container)
+        table = container.add_table(rows=1, cols=1)
+        table._tbl.tblPr.style = self.style_ids["Box"]
+        _fix_table_width(table, [width])
+        _row_flag(table.rows[0], "w:cantSplit")
+        cell = table.cell(0, 0)
+        cell.width = Twips(width)
+        first = cell.paragraphs[0]._p
+        if el.get("title"):
+            title = self.paragraph(cell, "Heading 3")
+            title.add_run(_clean(el.get("title")))
+            title.paragraph_format.space_before = Twips(0)
+        self.blocks(el, cell, width - 2 * _cell_margin(self.doc, "Box"), in_note)
+        cell._tc.remove(first)  # the empty paragraph every new cell starts with
+        if cell._tc[-1].tag != qn("w:p"):
+            cell.add_paragraph()  # Word requires a cell to end with a paragraph
+        paras = cell.paragraphs
+        for para in paras[:-1]:
+            para.paragraph_format.keep_with_next = True
+
+    def note(self, el, container, width, in_note):
+        start = len(container.paragraphs)
+        if el.get("title"):
+            title = self.paragraph(container, "Note")
+            title.add_run(_clean(el.get("title"))).bold = True
+        self.blocks(el, container, width, in_note=True)
+        for para in container.paragraphs[start:-1]:
+            para.paragraph_format.keep_with_next = True  # a call-out reads as one piece
+
+    def checklist(self, el, container, width, in_note):
+        for item in el:
+            if item.tag != "item":
+                raise TemplateError(f"block markup: <checklist> holds <item>, not <{item.tag}>")
+            para = self.paragraph(container, "Checklist")
+            checked = item.get("checked", "").lower() in ("true", "1", "yes")
+            box = para.add_run(BALLOT_BOX_X if checked else BALLOT_BOX)
+            _set_run_font(box, SYMBOL_FONT)
+            para.add_run("\t")
+            _inline(para, item)
+
+    def lines(self, el, container, width, in_note):
+        try:
+            count = int(el.get("count", "1"))
+        except ValueError:
+            raise TemplateError(
+                f"block markup: <lines count={el.get('count')!r}> is not a number"
+            ) from None
+        for _ in range(max(0, min(count, MAX_LINES))):
+            self.paragraph(container, "Write-in Line")
+
+    def pagebreak(self, el, container, width, in_note):
+        if container is self.doc:  # a break inside a box or table cell means nothing
+            self.page_break_pending = True  # on the next paragraph: no stray empty line
+
+    def _flush_page_break(self, container) -> None:
+        """A table cannot carry page-break-before: give it a paragraph holding the break."""
+        if self.page_break_pending and container is self.doc:
+            self.page_break_pending = False
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _style_num_id(self, style: str) -> int | None:
+        num_pr = self.doc.styles[style].element.pPr
+        num_pr = num_pr.find(qn("w:numPr")) if num_pr is not None else None
+        num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+        return int(num_id.get(qn("w:val"))) if num_id is not None else None
+
+    def _restarted_num(self, style: str) -> int | None:
+        """A new w:num for one <ol>, so every numbered list starts again at 1."""
+        base = self._style_num_id(style)
+        if base is None or self.numbering is None:
+            return None
+        num = self.numbering.num_having_numId(base)
+        new = self.numbering.add_num(num.abstractNumId.val)
+        new.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return new.numId
+
+    _HANDLERS = {
+        "h1": heading, "h2": heading, "h3": heading,
+        "p": para, "answer": answer, "ul": listing, "ol": listing, "table": table,
+        "box": box, "note": note, "checklist": checklist, "lines": lines,
+        "pagebreak": pagebreak,
+    }  # fmt: skip
+
+
+def _has_numbering(doc) -> bool:
+    try:
+        doc.part.numbering_part
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _inline(para, el: Element, bold: bool = False) -> None:
+    """Add el's inline content (text and <b>) as runs, whitespace collapsed like HTML."""
+    pieces: list[tuple[str, bool]] = []
+
+    def walk(node: Element, is_bold: bool) -> None:
+        if node.text:
+            pieces.append((node.text, is_bold))
+        for child in node:
+            if child.tag != "b":
+                raise TemplateError(
+                    f"block markup: <{child.tag}> inside <{node.tag}>; only <b> is allowed"
+                )
+            walk(child, True)
+            if child.tail:
+                pieces.append((child.tail, is_bold))
+
+    walk(el, bold)
+    text_so_far = ""
+    runs: list[list] = []
+    for raw, is_bold in pieces:
+        text = _MARKUP_SPACE.sub(" ", _clean(raw))
+        if text.startswith(" ") and (not text_so_far or text_so_far.endswith(" ")):
+            text = text[1:]
+        if not text:
+            continue
+        text_so_far += text
+        if runs and runs[-1][1] == is_bold:
+            runs[-1][0] += text
+        else:
+            runs.append([text, is_bold])
+    if runs:
+        runs[-1][0] = runs[-1][0].rstrip(" ")
+    for text, is_bold in runs:
+        if text:
+            run = para.add_run(text)
+            if is_bold:
+                run.bold = True
+
+
+def _clean(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text)
+
+
+def _set_run_font(run, font: str) -> None:
+    rfonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), font)
+
+
+def _set_num(para, num_id: int) -> None:
+    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _column_widths(spec: str | None, ncols: int, width: int) -> list[int]:
+    """Per-cent widths ("30,70") as twips; equal columns if absent or unusable."""
+    try:
+        parts = [float(x) for x in spec.split(",")] if spec else []
+    except ValueError:
+        parts = []
+    if len(parts) != ncols or any(p <= 0 for p in parts):
+        parts = [1.0] * ncols
+    total = sum(parts)
+    return [round(width * p / total) for p in parts]
+
+
+def _fix_table_width(table, col_widths: list[int]) -> None:
+    """Full text width, fixed layout: Word reads tcW, LibreOffice reads gridCol."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.insert_element_before(
+            tbl_w, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+            "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+        )
+    tbl_w.set(qn("w:w"), str(sum(col_widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+    for col, w in zip(table.columns, col_widths):
+        col.width = Twips(w)
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set an on/off row property (w:cantSplit, w:tblHeader), in schema order."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn(tag)) is None:
+        tr_pr.insert_element_before(
+            OxmlElement(tag),
+            *(("w:tblHeader",) if tag == "w:cantSplit" else ()),
+            "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
+        )
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.insert_element_before(
+        shd, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+        "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+    )
+
+
+def _cell_margin(doc, table_style: str) -> int:
+    """The larger left/right cell margin a table style sets, in twips (Word's 108 default)."""
+    margins = doc.styles[table_style].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    values = [108]
+    if margins is not None:
+        for side in ("w:left", "w:right", "w:start", "w:end"):
+            el = margins.find(qn(side))
+            if el is not None and el.get(qn("w:w"), "").isdigit():
+                values.append(int(el.get(qn("w:w"))))
+    return max(values)
+
+
+# --- header, footer, properties ------------------------------------------------------
+
+
+def _write_headers_and_footers(doc, meta: DocMeta) -> None:
+    """Header: left and right text; footer: force name and "Page X of Y".
+
+    Text paragraphs in the reference's header/footer are replaced (they are samples);
+    paragraphs holding a picture (a force logo) and tables are kept.
+    """
+    for section in doc.sections:
+        width = _text_width(section)
+        for header, footer in _used_header_footer_pairs(doc, section):
+            para = _replace_text_paragraphs(doc, header, "Header", width)
+            para.add_run(_clean(meta.header_left))
+            para.add_run("\t")
+            para.add_run(_clean(meta.header_right))
+            para = _replace_text_paragraphs(doc, footer, "Footer", width)
+            para.add_run(_clean(meta.footer))
+            para.add_run("\tPage ")
+            add_field(para, "PAGE")
+            para.add_run(" of ")
+            add_field(para, "NUMPAGES")
+
+
+def _used_header_footer_pairs(doc, section):
+    """The default header/footer, plus first-page and even-page ones the reference uses."""
+    pairs = [(section.header, section.footer)]
+    if section.different_first_page_header_footer:
+        pairs.append((section.first_page_header, section.first_page_footer))
+    if doc.settings.odd_and_even_pages_header_footer:
+        pairs.append((section.even_page_header, section.even_page_footer))
+    return pairs
+
+
+def _replace_text_paragraphs(doc, part, style: str, width: int):
+    part.is_linked_to_previous = False
+    keep = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+    for para in part.paragraphs:
+        if not any(next(para._p.iter(tag), None) is not None for tag in keep):
+            para._p.getparent().remove(para._p)
+    para = part.add_paragraph(style=doc.styles[style] if style in doc.styles else None)
+    tabs = para.paragraph_format.tab_stops
+    if style in doc.styles:  # the style's own tab stops would catch our one tab
+        style_tabs = doc.styles[style].paragraph_format.tab_stops
+        for stop in style_tabs:
+            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
+    return para
+
+
+def add_field(para, instruction: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES, ...) as begin/instr/separate/result/end runs."""
+
+    def run_with(child):
+        run = para.add_run()
+        run._r.append(child)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    para.add_run(placeholder)  # shown until Word updates the field
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _set_core_properties(doc, meta: DocMeta, when: datetime) -> None:
+    props = doc.core_properties
+    props.title = _clean(meta.title)
+    props.subject = _clean(meta.subject)
+    props.author = _clean(meta.author)
+    props.language = meta.lang
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.last_modified_by = "lessonpack"
+    props.revision = 1
+    # Whatever the reference's own properties said does not describe this document.
+    props.keywords = props.comments = props.category = props.content_status = ""
+    props.identifier = props.version = ""
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a zip package with fixed timestamps, sorted entries and fixed compression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+    # [Content_Types].xml first, as Word writes it; then a stable order.
+    names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
+
+
+__all__ = ["render_docx", "deterministic_zip", "add_field", "REQUIRED_STYLES", "FIXED_DATE"]
