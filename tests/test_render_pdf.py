@@ -1,0 +1,229 @@
+"""The PDF renderer, read back with pypdf the way a user or a checker would see it."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from pypdf import PdfReader
+
+from generator.render import DocMeta, PageStyle
+from generator.render.pdf import render_pdf
+
+META = DocMeta(
+    title="Online blackmail: worksheet",
+    subject="Online safety lesson for Key Stage 3 (ages 11–14)",
+    author="Bedfordshire Police",
+    header_left="Online blackmail",
+    header_right="Key Stage 3 · Years 7–9",
+    footer="Bedfordshire Police",
+)
+
+WORKSHEET = """<document>
+<h1>Online blackmail: worksheet</h1>
+<p>Someone might threaten to share pictures unless you send <b>money</b>.</p>
+<box title="Activity 1: What would you do?">
+  <p>Tick every warning sign.</p>
+  <checklist>
+    <item>They will not video call.</item>
+    <item checked="true">They ask you to keep it a <b>secret</b>.</item>
+  </checklist>
+  <lines count="3"/>
+</box>
+<table widths="30,70">
+  <tr><th>Who</th><th>How they can help</th></tr>
+  <tr><td>Childline</td><td>Call 0800 1111. It is free.</td></tr>
+</table>
+<note title="Remember"><p>It is never your fault.</p></note>
+<ul><li>Stop replying.</li><li>Tell an adult you trust.</li></ul>
+<ol><li>Save the messages.</li></ol>
+<answer>Stop replying and tell a trusted adult.</answer>
+<p class="small">Source: Childline.</p>
+</document>"""
+
+
+def render(markup: str, page: PageStyle = PageStyle(), meta: DocMeta = META) -> bytes:
+    return render_pdf(ET.fromstring(markup), meta, page)
+
+
+def read(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [p.extract_text() for p in read(pdf).pages]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def worksheet() -> bytes:
+    return render(WORKSHEET)
+
+
+def test_all_content_text_reads_back(worksheet):
+    text = squash("\n".join(page_texts(worksheet)))
+    for expected in [
+        "Online blackmail: worksheet",
+        "unless you send money.",
+        "Activity 1: What would you do?",
+        "They ask you to keep it a secret.",
+        "How they can help",
+        "Call 0800 1111. It is free.",
+        "Remember",
+        "It is never your fault.",
+        "Tell an adult you trust.",
+        "Stop replying and tell a trusted adult.",
+        "Source: Childline.",
+    ]:
+        assert expected in text
+
+
+def test_markup_characters_in_content_are_printed_literally():
+    pdf = render(
+        "<document><p>click &lt;links&gt; &amp; win</p>"
+        "<p>a &lt;b&gt;not bold&lt;/b&gt; &amp;amp; &quot;quoted&quot;</p>"
+        "<table><tr><td>x &lt; y &amp; z</td></tr></table>"
+        "<box title='Tom &amp; Jerry &lt;3'><p>ok</p></box></document>"
+    )
+    text = squash(page_texts(pdf)[0])
+    assert "click <links> & win" in text
+    assert 'a <b>not bold</b> &amp; "quoted"' in text
+    assert "x < y & z" in text
+    assert "Tom & Jerry <3" in text
+
+
+def test_unicode_text_reads_back():
+    text = squash(page_texts(render("<document><p>£5 – café “quotes” it’s</p></document>"))[0])
+    assert "£5 – café “quotes” it’s" in text
+
+
+def test_every_font_is_embedded_atkinson(worksheet):
+    seen = set()
+    for page in read(worksheet).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = str(font["/BaseFont"])
+            seen.add(name.split("+")[-1])
+            assert "Helvetica" not in name
+            assert "AtkinsonHyperlegible" in name
+            assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
+    assert seen == {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595.3, 841.9)), ("letter", (612, 792))])
+def test_paper_size(paper, size):
+    box = read(render("<document><p>x</p></document>", PageStyle(paper=paper))).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(size, abs=0.5)
+
+
+def test_metadata_language_and_viewer_preferences(worksheet):
+    reader = read(worksheet)
+    info = reader.metadata
+    assert info.title == META.title
+    assert info.author == META.author
+    assert info.subject == META.subject
+    assert info.creator == "lessonpack"
+    assert info.producer == "lessonpack"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_header_and_page_x_of_y_on_every_page():
+    texts = page_texts(render("<document><p>one</p><pagebreak/><p>two</p></document>"))
+    assert len(texts) == 2
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of 2" in text
+        assert "Online blackmail" in text
+        assert "Key Stage 3 · Years 7–9" in text
+        assert "Bedfordshire Police" in text
+
+
+def test_identical_input_gives_identical_bytes(worksheet):
+    assert render(WORKSHEET) == worksheet
+
+
+def font_sizes(pdf: bytes) -> dict[str, float]:
+    """The font size each piece of text was set in (first page)."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            sizes[text.strip()] = font_size * tm[0] * cm[0]
+
+    read(pdf).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("size", [12, 14, 18])
+def test_body_text_is_set_at_the_requested_size(size):
+    pdf = render(
+        "<document><p>Body words here.</p><p class='small'>Small print.</p></document>",
+        PageStyle(body_size=size, leading=1.5 if size == 18 else 1.35, large_print=size == 18),
+    )
+    sizes = font_sizes(pdf)
+    body = next(v for k, v in sizes.items() if "Body words" in k)
+    small = next(v for k, v in sizes.items() if "Small print" in k)
+    assert body == pytest.approx(size)
+    assert 10 <= small < body
+
+
+def test_dyslexia_friendly_pages_are_cream_and_letter_spaced():
+    pdf = render(WORKSHEET, PageStyle(dyslexia_friendly=True))
+    reader = read(pdf)
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert "Tc" in content  # letter spacing
+    assert ".992157 .964706 .890196 rg" in content  # #FDF6E3 page fill
+    # letter spacing must not break words apart when text is copied or read aloud
+    text = squash("\n".join(page_texts(pdf)))
+    assert "Someone might threaten to share pictures unless you send money." in text
+
+
+def test_large_print_renders_with_more_pages(worksheet):
+    pdf = render(WORKSHEET, PageStyle(body_size=18, leading=1.5, large_print=True))
+    assert len(read(pdf).pages) > len(read(worksheet).pages)
+    assert "Stop replying and tell a trusted adult." in squash("\n".join(page_texts(pdf)))
+
+
+def test_table_header_row_repeats_on_each_page():
+    rows = "".join(f"<tr><td>Row {i}</td><td>Some help text</td></tr>" for i in range(60))
+    texts = page_texts(render(f"<document><table><tr><th>Who</th><th>Help</th></tr>{rows}</table></document>"))
+    assert len(texts) > 1
+    for text in texts:
+        assert "Who Help" in squash(text)
+
+
+def test_heading_is_not_stranded_at_the_page_foot():
+    # Write-in lines fill most of page 1; the box after the heading cannot fit there.
+    pdf = render(
+        "<document><lines count='21'/><h2>Stranded heading</h2>"
+        "<box title='Activity'><p>one</p><p>two</p><p>three</p><p>four</p></box></document>"
+    )
+    first, second = page_texts(pdf)
+    assert "Stranded heading" not in first
+    assert "Stranded heading" in second and "Activity" in second
+
+
+def test_box_taller_than_a_page_splits_instead_of_failing():
+    paras = "".join(f"<p>Paragraph number {i} of a very long activity.</p>" for i in range(80))
+    texts = page_texts(render(f"<document><box title='Long activity'>{paras}</box></document>"))
+    assert len(texts) > 1
+    joined = squash("\n".join(texts))
+    assert "Long activity (continued)" in joined
+    assert "Paragraph number 79 of a very long activity." in joined
+
+
+def test_checklist_draws_boxes_instead_of_glyphs(worksheet):
+    text = "\n".join(page_texts(worksheet))
+    assert not any(ch in text for ch in "✓☐☑□")
+
+
+def test_unknown_markup_is_refused():
+    with pytest.raises(ValueError, match="<i>"):
+        render("<document><p>no <i>italics</i></p></document>")
+    with pytest.raises(ValueError, match="<video>"):
+        render("<document><video/></document>")
