@@ -19,7 +19,9 @@ a rule matches any run of white space, including a line break):
   "sexual".
 
 Each find_* function reports each rule once — its first match, as written in the text —
-in the order the matches occur. Compiled patterns are cached per tuple of rules.
+in the order the matches occur. find_excluded also reports each word once: "webcam sex"
+is not reported again as "sex", and "nudes" is reported under "nudes" rather than "nude"
+when a band lists both. Compiled patterns are cached per tuple of rules.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ def _phrase_regex(phrase: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _blaming_patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(
-        re.compile(_WORD_START + _phrase_regex(p.strip()) + _WORD_END, re.IGNORECASE) for p in phrases
+        re.compile(_WORD_START + _phrase_regex(p.strip()) + _WORD_END, re.IGNORECASE)
+        for p in phrases
     )
 
 
@@ -152,14 +155,20 @@ def find_excluded(text: str, terms: Sequence[str]) -> list[tuple[str, str]]:
     """A band's excluded terms used in text as whole words, each with the word as written."""
     if not text or not terms:
         return []
-    found = _first_matches(text, terms, _excluded_patterns(tuple(terms)))
-    # "nude" and "nudes" both match "nudes": report the word once, under the closer term.
-    by_span: dict[tuple[int, int], tuple[str, str]] = {}
-    for term, matched, start, end in found:
-        kept = by_span.get((start, end))
-        if kept is None or (_same(term, matched) and not _same(kept[0], matched)):
-            by_span[(start, end)] = (term, matched)
-    return list(by_span.values())
+    patterns = _excluded_patterns(tuple(terms))
+    # Longest terms first, and a word already reported under one term is not reported again
+    # under a shorter one inside it: "webcam sex" once (not also "sex"); "nudes" under
+    # "nudes" rather than "nude".
+    claimed: list[tuple[int, int]] = []
+    found: list[tuple[int, str, str]] = []
+    for index in sorted(range(len(terms)), key=lambda i: -len(terms[i])):
+        for m in patterns[index].finditer(text):
+            if not any(start <= m.start() and m.end() <= end for start, end in claimed):
+                claimed.append(m.span())
+                found.append((m.start(), terms[index], m.group()))
+                break
+    found.sort(key=lambda f: f[0])
+    return [(term, matched) for _, term, matched in found]
 
 
 # ------------------------------------------------------------------ messages

@@ -247,7 +247,10 @@ def count_syllables(word: str) -> int:
 
 
 def fk_grade(words: int, sentences: int, syllables: int) -> float:
-    """Flesch–Kincaid grade: 0.39·words/sentences + 11.8·syllables/words − 15.59 (0 if empty)."""
+    """Flesch–Kincaid grade: 0.39·words/sentences + 11.8·syllables/words − 15.59.
+
+    0.0 for no words. The grade can be negative for very simple text.
+    """
     if not words or not sentences:
         return 0.0
     return 0.39 * words / sentences + 11.8 * syllables / words - 15.59

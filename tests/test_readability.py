@@ -95,19 +95,23 @@ def test_single_sentence_is_its_own_heaviest():
          ["Apps, e.g. Snapchat, and sites, i.e. Roblox.", "Stop."]),
         ("Mr. Khan and Dr. Ali met at St. Anne's School. They talked.",
          ["Mr. Khan and Dr. Ali met at St. Anne's School.", "They talked."]),
-        ("Call Childline on 0800 1111. It is free.", ["Call Childline on 0800 1111.", "It is free."]),
+        ("Call Childline on 0800 1111. It is free.",
+         ["Call Childline on 0800 1111.", "It is free."]),
         ("The law (s.66B of the Sexual Offences Act) protects you. Tell someone.",
          ["The law (s.66B of the Sexual Offences Act) protects you.", "Tell someone."]),
         ("See No. 5 on the list. Then stop.", ["See No. 5 on the list.", "Then stop."]),
-        ("Visit ceop.police.uk to report. Then rest.", ["Visit ceop.police.uk to report.", "Then rest."]),
+        ("Visit ceop.police.uk to report. Then rest.",
+         ["Visit ceop.police.uk to report.", "Then rest."]),
         ("He waited... Then he sent it.", ["He waited...", "Then he sent it."]),
-        ("He waited… and waited. Then he sent it.", ["He waited… and waited.", "Then he sent it."]),
+        ("He waited… and waited. Then he sent it.",
+         ["He waited… and waited.", "Then he sent it."]),
         ('She said "Stop." Then she left.', ['She said "Stop."', "Then she left."]),
         ("(It is not your fault.) Tell someone.", ["(It is not your fault.)", "Tell someone."]),
         ('"Is it real?" she asked. He laughed.', ['"Is it real?" she asked.', "He laughed."]),
         ("Wait!? No way.", ["Wait!?", "No way."]),
         ("Things to do\n\nBlock them", ["Things to do", "Block them"]),
-        ("A sentence that wraps\nonto a second line.", ["A sentence that wraps onto a second line."]),
+        ("A sentence that wraps\nonto a second line.",
+         ["A sentence that wraps onto a second line."]),
         ("No stop at the end", ["No stop at the end"]),
     ],
 )
@@ -126,7 +130,9 @@ def test_abbreviations_and_numbers_do_not_add_sentences():
 def test_phone_numbers_urls_and_numbers_are_one_word_of_one_syllable():
     assert words("Call 0808 800 5000 now.") == ["Call", "0808 800 5000", "now"]
     assert words("Call 999. 101 is for other times.")[:3] == ["Call", "999", "101"]
-    level = reading_level("Call 0800 1111 or visit ceop.police.uk/Safety-Centre or help@nspcc.org.uk.")
+    level = reading_level(
+        "Call 0800 1111 or visit ceop.police.uk/Safety-Centre or help@nspcc.org.uk."
+    )
     # Call 1, 0800 1111 1, or 1, visit 2, address 1, or 1, email address 1
     assert (level.words, level.syllables) == (7, 8)
     for token in ("999", "0800 1111", "s.66B", "24/7", "£3.50", "www.childline.org.uk"):
