@@ -250,6 +250,38 @@ class LessonSpec(Record):
     bands: dict[Id, BandPlan]
 
 
+# ------------------------------------------------------------- profile.yaml
+
+
+class LocalContact(Record):
+    name: Text
+    phone: Optional[Text] = None
+    web: Optional[Text] = None
+    details: Optional[Text] = None
+
+
+class Profile(Record):
+    """A force's details, printed on every document and added to the signposting."""
+
+    force_name: Text
+    officer_role: Text = "Children and Young People Development Officer"
+    officer_name: Optional[Text] = None
+    local_contacts: tuple[LocalContact, ...] = ()
+    logo: Optional[Text] = None  # image path, relative to the profile file
+
+
+class Session(Record):
+    """Who a pack is for: printed on covers and headers when given."""
+
+    school: Optional[Text] = None
+    date: Optional[dt.date] = None
+    class_name: Optional[Text] = None
+
+    @property
+    def date_text(self) -> Optional[str]:
+        return f"{self.date.day} {self.date:%B %Y}" if self.date else None
+
+
 # ------------------------------------------------------------------ the library
 
 
@@ -276,9 +308,13 @@ class Library(BaseModel):
     def band(self, band_id: str) -> Band:
         return next(b for b in self.bands if b.id == band_id)
 
+    def band_ids(self) -> list[str]:
+        return [b.id for b in self.bands]
+
     def band_rank(self, band_id: str) -> int:
         """0 for the youngest band; used to compare 'lowest band' constraints."""
-        return [b.id for b in self.bands].index(band_id)
+        return self.band_ids().index(band_id)
 
-    def messages(self) -> dict[str, KeyMessage]:
-        return {m.id: m for advice in self.advice.values() for m in advice.messages}
+    def messages(self) -> dict[str, tuple[KeyMessage, Advice]]:
+        """Every key message by id, with the advice it comes from (for its source)."""
+        return {m.id: (m, advice) for advice in self.advice.values() for m in advice.messages}

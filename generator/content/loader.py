@@ -97,6 +97,14 @@ def load_library(lessons_dir: Path) -> tuple[model.Library, list[Problem]]:
     return library, problems
 
 
+def parse_file(path: Path, cls: type[BaseModel]):
+    """Read and check one file on its own (a profile, say): (record or None, problems)."""
+    problems: list[Problem] = []
+    if not path.is_file():
+        return None, [Problem(display_path(path), 0, "no such file")]
+    return _parse(read_yaml(path), cls, problems), problems
+
+
 def _check_unique_ids(file: YamlFile | None, items, problems: list[Problem]) -> None:
     seen: set[str] = set()
     top = next(iter(file.data)) if file and isinstance(file.data, dict) and file.data else None

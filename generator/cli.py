@@ -1,0 +1,195 @@
+"""The lessonpack command line: thin Click commands over build.py and friends.
+
+Errors are LessonpackError (a ClickException): Click prints the one-line message
+and exits 1, so no command needs a try/except.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .resources import bundled, default_dir
+
+LESSONS_HELP = "Content folder (default: ./lessons if present, else the built-in lessons)."
+
+
+def lessons_option(f):
+    return click.option("--lessons", "lessons_dir", type=click.Path(path_type=Path),
+                        help=LESSONS_HELP)(f)
+
+
+def _lessons(lessons_dir: Path | None) -> Path:
+    return lessons_dir or default_dir("lessons")
+
+
+def _echo_warnings(warnings) -> None:
+    for problem in warnings:
+        click.echo(str(problem), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lessonpack")
+def main() -> None:
+    """Generate online-safety session packs for every age band.
+
+    \b
+    Each pack holds a lesson plan, a pupil worksheet and its answer key (PDF)
+    and a discussion guide the facilitator can edit (Word).
+
+    \b
+    Example:
+      lessonpack build                 # every lesson, every band, into ./output
+      lessonpack validate --strict     # check the content before a release
+    """
+
+
+@main.command()
+@lessons_option
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Folder the packs are written to.")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates; any file here replaces the built-in one "
+                   "of the same name.")
+@click.option("--lesson", "lesson_ids", multiple=True, metavar="ID",
+              help="Build only this lesson (repeatable).")
+@click.option("--band", "band_ids", multiple=True, metavar="ID",
+              help="Build only this age band: ks2, ks3, ks4 or post16 (repeatable).")
+@click.option("--scenario", "scenario_ids", multiple=True, metavar="ID",
+              help="Build only the packs that use this scenario (repeatable).")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Force profile (YAML): force name, officer, local contacts.")
+@click.option("--school", help="School name, printed on every document.")
+@click.option("--date", "session_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Session date, YYYY-MM-DD.")
+@click.option("--class", "class_name", help='Class, e.g. "Year 8".')
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--large-print", is_flag=True, help="18 pt text and 1.5 line spacing.")
+@click.option("--dyslexia-friendly", is_flag=True,
+              help="Cream pages, wider letter and line spacing.")
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
+@click.option("--force", is_flag=True,
+              help="Replace documents that were edited after lessonpack wrote them.")
+def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario_ids,
+          profile_path, school, session_date, class_name, paper, large_print,
+          dyslexia_friendly, strict, force):
+    """Build session packs: lesson plan, worksheet, answer key, discussion guide.
+
+    \b
+    Examples:
+      lessonpack build
+      lessonpack build --lesson online-blackmail --band ks3
+      lessonpack build --school "Hillside Academy" --date 2026-03-04 --class "Year 8"
+    """
+    from .build import BuildOptions, build as run_build
+    from .model import Session
+
+    lessons = _lessons(lessons_dir)
+    templates = ((templates_dir,) if templates_dir else ()) + (default_dir("templates"),)
+    options = BuildOptions(
+        lessons_dir=lessons, output_dir=output_dir, templates=templates,
+        lesson_ids=lesson_ids, band_ids=band_ids, scenario_ids=scenario_ids,
+        profile_path=profile_path,
+        session=Session(school=school, date=session_date.date() if session_date else None,
+                        class_name=class_name),
+        paper=paper, large_print=large_print, dyslexia_friendly=dyslexia_friendly,
+        strict=strict, force=force,
+    )
+    result = run_build(options)
+    _echo_warnings(result.warnings)
+    click.echo(f"Wrote {len(result.written)} documents to {output_dir}/"
+               + (f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""))
+
+
+@main.command()
+@lessons_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(lessons_dir, strict):
+    """Check all content and report every problem as path:line: message.
+
+    \b
+    Example:
+      lessonpack validate --lessons my-lessons --strict
+    """
+    from .build import load_checked
+
+    lessons = _lessons(lessons_dir)
+    library, warnings = load_checked(lessons, dt.date.today(), strict)
+    _echo_warnings(warnings)
+    click.echo(f"{lessons}: {len(library.lessons)} lessons, {len(library.scenarios)} scenarios, "
+               f"{len(library.bands)} bands: no errors"
+               + (f", {len(warnings)} warnings" if warnings else ""))
+
+
+@main.command("list")
+@lessons_option
+def list_content(lessons_dir):
+    """List the lessons, scenarios and age bands.
+
+    \b
+    Example:
+      lessonpack list
+    """
+    from .content.loader import load_library
+
+    library, _ = load_library(_lessons(lessons_dir))
+    click.echo("Lessons:")
+    for lesson in library.lessons.values():
+        click.echo(f"  {lesson.id:28} {lesson.title}  [{', '.join(lesson.bands)}]")
+    click.echo("Scenarios:")
+    for scenario in library.scenarios.values():
+        click.echo(f"  {scenario.id:28} {scenario.title}  (from {scenario.lowest_band})")
+    click.echo("Bands:")
+    for band in library.bands:
+        click.echo(f"  {band.id:28} {band.name}, {band.years}, ages {band.ages}, "
+                   f"{band.duration_minutes} minutes")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def init(directory: Path):
+    """Copy the built-in lessons and templates into DIRECTORY to customise.
+
+    \b
+    Example:
+      lessonpack init my-force && cd my-force && lessonpack build
+    """
+    import shutil
+
+    from .errors import OutputError
+
+    for name in ("lessons", "templates"):
+        target = directory / name
+        if target.exists():
+            raise OutputError(f"{target}: already exists; choose an empty folder")
+    for name in ("lessons", "templates"):
+        shutil.copytree(bundled(name), directory / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    click.echo(f"Copied lessons/ and templates/ into {directory}/. Edit them, then run "
+               f"'lessonpack build' inside {directory}.")
+
+
+@main.command("import-advice")
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the advice file here (default: print it).")
+def import_advice_command(article: Path, output_path: Path | None):
+    """Turn a published advice article (markdown) into an advice file to edit.
+
+    \b
+    Example:
+      lessonpack import-advice press-release.md -o lessons/advice/my-force-2026.yaml
+    """
+    from .advice_import import import_advice
+    from .output import write_atomic
+
+    text = import_advice(article)
+    if output_path is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output_path, text.encode("utf-8"))
+        click.echo(f"Wrote {output_path}: restate each message in your own words, check it, "
+                   "then run 'lessonpack validate'.", err=True)

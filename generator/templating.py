@@ -1,0 +1,71 @@
+"""Jinja2 templates to block markup: one sandboxed, autoescaping environment.
+
+Autoescaping means content text can never add markup; StrictUndefined means a typo
+in a template fails loudly; the sandbox means a user's override template cannot
+reach Python internals. A failure names the template file and line.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .errors import TemplateError, display_path
+
+DOCUMENT_TEMPLATES = ("lesson-plan.xml.j2", "worksheet.xml.j2", "answer-key.xml.j2",
+                      "discussion-guide.xml.j2")
+
+
+@lru_cache(maxsize=8)
+def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    """`search_path`: user template folders first, the built-in templates last."""
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_markup(search_path: tuple[Path, ...], name: str, **context) -> ET.Element:
+    env = environment(search_path)
+    try:
+        text = env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(f"{_shown(err.filename or name)}:{err.lineno}: template syntax "
+                            f"error: {err.message}") from None
+    except SecurityError as err:
+        where = _template_frame(name)
+        raise TemplateError(f"{where}: not allowed in a template: {err}") from None
+    except jinja2.TemplateError as err:  # undefined names, missing includes, ...
+        where = _template_frame(name)
+        raise TemplateError(f"{where}: template error: {err.message or err}") from None
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as err:
+        line, _ = err.position
+        raise TemplateError(f"{name}: produced broken block markup at line {line} of its "
+                            f"output ({err}); check the tags in the template") from None
+
+
+def _template_frame(name: str) -> str:
+    """The innermost template file and line in the traceback Jinja rewrote for us."""
+    tb = sys.exc_info()[2]
+    where = name
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{_shown(filename)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _shown(filename: str) -> str:
+    return display_path(Path(filename))
