@@ -425,7 +425,10 @@ class _Writer:
         base = self._style_num_id(style)
         if base is None or self.numbering is None:
             return None
-        num = self.numbering.num_having_numId(base)
+        try:
+            num = self.numbering.num_having_numId(base)
+        except KeyError:  # a hand-made reference may point at a missing definition
+            return None
         new = self.numbering.add_num(num.abstractNumId.val)
         new.add_lvlOverride(ilvl=0).add_startOverride(1)
         return new.numId
@@ -610,7 +613,11 @@ def _replace_text_paragraphs(doc, part, style: str, width: int):
     if style in doc.styles:  # the style's own tab stops would catch our one tab
         style_tabs = doc.styles[style].paragraph_format.tab_stops
         for stop in style_tabs:
-            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+            if stop.position != Twips(width) or stop.alignment != WD_TAB_ALIGNMENT.RIGHT:
+                tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        if any(stop.position == Twips(width) and stop.alignment == WD_TAB_ALIGNMENT.RIGHT
+               for stop in style_tabs):
+            return para
     tabs.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
     return para
 
@@ -647,7 +654,6 @@ def _set_core_properties(doc, meta: DocMeta, when: datetime) -> None:
     props.language = meta.lang
     props.created = when
     props.modified = when
-    props.last_printed = when
     props.last_modified_by = "lessonpack"
     props.revision = 1
     # Whatever the reference's own properties said does not describe this document.
