@@ -227,3 +227,10 @@ def test_unknown_markup_is_refused():
         render("<document><p>no <i>italics</i></p></document>")
     with pytest.raises(ValueError, match="<video>"):
         render("<document><video/></document>")
+
+
+def test_question_stays_with_its_write_in_lines():
+    pdf = render("<document><lines count='21'/><p>Question two?</p><lines count='4'/></document>")
+    first, second = page_texts(pdf)
+    assert "Question two?" not in first
+    assert "Question two?" in second

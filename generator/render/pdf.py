@@ -243,6 +243,8 @@ class _Panel(Flowable):
         return h + gap  # plus the strip's own padding below the title
 
     def wrap(self, availWidth, availHeight):
+        if getattr(self, "width", None) == availWidth:
+            return self.width, self.height  # children were wrapped at this width already
         inner_w = availWidth - self._inner_x() - self.pad
         self._inner_w = inner_w
         self._title_h = self._title_height(inner_w)
@@ -370,11 +372,12 @@ class _CheckItem(Flowable):
 
 
 class _WriteLines(Flowable):
-    """Ruled write-in lines, spaced for a child's handwriting."""
+    """Ruled write-in lines, spaced for a child's handwriting. An answer space is kept
+    on one page unless it is taller than a page."""
 
-    def __init__(self, count: int, gap: float, space_after: float):
+    def __init__(self, count: int, gap: float, space_after: float, frame_height: float):
         super().__init__()
-        self.count, self.gap = count, gap
+        self.count, self.gap, self.frame_height = count, gap, frame_height
         self.spaceBefore, self.spaceAfter = gap * 0.15, space_after
 
     def wrap(self, availWidth, availHeight):
@@ -383,9 +386,10 @@ class _WriteLines(Flowable):
 
     def split(self, availWidth, availHeight):
         fits = int((availHeight - 1) // self.gap)
-        if fits < 2 or fits >= self.count:
+        if self.count * self.gap + 1 <= self.frame_height or not 1 <= fits < self.count:
             return []
-        return [_WriteLines(fits, self.gap, 0), _WriteLines(self.count - fits, self.gap, self.spaceAfter)]
+        return [_WriteLines(fits, self.gap, 0, self.frame_height),
+                _WriteLines(self.count - fits, self.gap, self.spaceAfter, self.frame_height)]
 
     def draw(self):
         c = self.canv
@@ -508,7 +512,7 @@ class _Builder:
         if tag == "lines":
             count = max(1, int(el.get("count", "3")))
             gap = max(1.0 * cm, s * 2.2)  # ~1 cm for 12 pt, wider for large print
-            return [_WriteLines(count, gap, s * 0.6)]
+            return [_WriteLines(count, gap, s * 0.6, self.look.frame_height)]
         if tag == "pagebreak":
             return [PageBreak()]
         raise ValueError(f"block markup: unknown block <{tag}>")
@@ -542,7 +546,7 @@ class _Builder:
             bulletColor=ACCENT,
             leftIndent=s * (2.0 if numbered else 1.5),
             bulletDedent=s * (1.6 if numbered else 1.1),
-            spaceAfter=s * 0.4,
+            spaceAfter=s * 0.6,
         )
 
     def _table(self, el: ET.Element) -> Table | None:
