@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence, TypeVar
+from typing import TYPE_CHECKING, Sequence, TypeVar
 
-from .model import AvoidedTerm, BlamingPhrase
+if TYPE_CHECKING:  # only for annotations: the rules are duck-typed (.term/.use, .phrase/.why)
+    from .model import AvoidedTerm, BlamingPhrase
 
 __all__ = [
     "find_avoided",
