@@ -38,7 +38,8 @@ HEADER = """\
 #    copying the article;
 #  - check the law, contact numbers and dates are still current, and say what you
 #    brought up to date, and why, under updates;
-#  - make sure no message blames the victim: the offender is responsible.
+#  - make sure no message blames the victim: the offender is responsible;
+#  - make the message ids unique across lessons/advice/ and rename any that read badly.
 """
 
 
@@ -129,6 +130,17 @@ _DASH_FENCE = re.compile(r"^---\s*$")
 _CODE_FENCE = re.compile(r"^```\s*(ya?ml)?\s*$", re.IGNORECASE)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe loading with dates left as text: parse_date reads them, and an impossible
+    date such as 2018-02-30 is flagged for checking instead of stopping the import."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
     """Split off front matter fenced by `---` lines or a ```yaml code block.
 
@@ -151,16 +163,15 @@ def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
         return {}, text, 0
 
     try:
-        meta = yaml.safe_load("\n".join(lines[start + 1 : end]))
+        meta = yaml.load("\n".join(lines[start + 1 : end]), Loader=_FrontMatterLoader)
     except yaml.YAMLError as err:
         if not tagged:  # a bare ``` block at the top is just code, not metadata
             return {}, text, 0
         mark = getattr(err, "problem_mark", None)
         line = start + 2 + mark.line if mark else start + 1
         problem = getattr(err, "problem", None) or "it could not be read"
-        raise ContentError(
-            [Problem(where, line, f"the front matter is not valid YAML ({problem}): fix or remove it")]
-        )
+        message = f"the front matter is not valid YAML ({problem}): fix or remove it"
+        raise ContentError([Problem(where, line, message)])
     if not isinstance(meta, dict):
         return {}, text, 0
     return meta, "\n".join(lines[end + 1 :]), end + 1
@@ -243,6 +254,11 @@ def clean_markdown(text: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text)  # html2text-style escapes such as "1\."
     text = html.unescape(text)  # scraped pages often keep &rsquo; and &nbsp;
+    # Pasted text carries invisible characters (zero-width spaces, soft hyphens, stray
+    # controls) that content files refuse; whitespace ones are collapsed below.
+    text = "".join(
+        ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
     return " ".join(text.split())
 
 
@@ -367,12 +383,12 @@ def extract_messages(blocks: list[Block]) -> list[tuple[str, str]]:
 
 def find_title(blocks: list[Block]) -> str | None:
     """The first `# heading`, else the first line that is entirely bold."""
-    for kind_test in (lambda b: b.kind == "heading", lambda b: b.kind == "para" and is_bold_only(b)):
-        for block in blocks:
-            if kind_test(block):
-                text = clean_markdown(block.text)
-                if text:
-                    return text
+    headings = [b for b in blocks if b.kind == "heading"]
+    bold_lines = [b for b in blocks if b.kind == "para" and is_bold_only(b)]
+    for block in headings + bold_lines:
+        text = clean_markdown(block.text)
+        if text:
+            return text
     return None
 
 

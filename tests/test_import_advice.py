@@ -31,7 +31,12 @@ def texts(advice: Advice) -> list[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["seed-bedfordshire-2018.md", "dashes-bullets.md", "numbered-no-front-matter.md", "bold-headed.md"],
+    [
+        "seed-bedfordshire-2018.md",
+        "dashes-bullets.md",
+        "numbered-no-front-matter.md",
+        "bold-headed.md",
+    ],
 )
 def test_output_is_a_valid_advice_file_with_a_review_header(name):
     text, advice = convert(ARTICLES / name)
@@ -61,7 +66,8 @@ def test_seed_article():
         "https://www.bedfordshire.police.uk/news-and-appeals/sextortion-advice-february2018"
     )
     assert advice.summary.startswith("Today, on Safer Internet Day (6 February)")
-    assert advice.summary.endswith("reports of \u2018sextortion\u2019.")  # og:description, curly
+    # from og:description, whose curly quotes are kept
+    assert advice.summary.endswith("reports of \u2018sextortion\u2019.")
     assert advice.updates == ()
     starts = [
         "Not everyone online",
@@ -93,7 +99,9 @@ def test_dash_front_matter_with_bullet_points():
     assert advice.source.area == "Thames Valley Police"
     assert advice.source.title == "Sextortion: what to do if you're being blackmailed"
     assert advice.source.date == dt.date(2019, 3, 12)  # 12/03/2019 read day first
-    assert advice.summary == "Advice for anyone being threatened with the release of intimate images."
+    assert advice.summary == (
+        "Advice for anyone being threatened with the release of intimate images."
+    )
     assert texts(advice) == [
         "Don't pay. Paying rarely stops the threats.",
         "Stop all contact and block the account.",  # "•Stop", no space, still an item
@@ -135,7 +143,8 @@ def test_bold_headed_paragraphs_keep_curly_quotes_and_dashes():
     assert texts(advice) == [
         "Don\u2019t pay: paying rarely stops the threats, and they may ask for more.",
         "Stop contact: Block the account but don\u2019t delete your messages.",
-        "Tell someone you trust. A parent, carer or teacher can help you decide what to do next.",
+        "Tell someone you trust. "
+        "A parent, carer or teacher can help you decide what to do next.",
         "Report it: tell the platform using its \u201creport\u201d button.",
         "Report it: call the police on 101, or 999 if you are in danger now.",
     ]  # "**never** judge" is emphasis inside a paragraph, not advice
@@ -156,18 +165,21 @@ def test_consecutive_bold_headed_lines_are_separate_messages(tmp_path):
 
 def test_crlf_and_byte_order_mark(tmp_path):
     article = tmp_path / "windows.md"
-    article.write_bytes("\ufeff---\r\ntitle: T\r\ndate: 6 Feb 2018\r\n---\r\n* One\r\n* Two\r\n".encode())
+    article.write_bytes(
+        "\ufeff---\r\ntitle: T\r\ndate: 6 Feb 2018\r\n---\r\n* One\r\n* Two\r\n".encode()
+    )
     _, advice = convert(article)
     assert advice.source.title == "T" and advice.source.date == dt.date(2018, 2, 6)
     assert texts(advice) == ["One", "Two"]
 
 
-def test_unreadable_date_is_flagged(tmp_path):
+@pytest.mark.parametrize("date", ["sometime in spring", "2018-02-30"])
+def test_unreadable_date_is_flagged(tmp_path, date):
     article = tmp_path / "odd-date.md"
-    article.write_text("---\ntitle: T\ndate: sometime in spring\n---\n* One\n", encoding="utf-8")
+    article.write_text(f"---\ntitle: T\ndate: {date}\n---\n* One\n", encoding="utf-8")
     text, advice = convert(article)
     assert advice.source.date == TODAY
-    assert "# date 'sometime in spring' in the article could not be read: check it" in text
+    assert f"# date '{date}' in the article could not be read: check it" in text
 
 
 # ------------------------------------------------------------------- errors
@@ -232,5 +244,6 @@ def test_parse_date_rejects_incomplete_or_impossible_dates(value):
 
 def test_clean_markdown():
     assert clean_markdown(
-        "**Don’t** __pay__ *them*:  see [Action Fraud](https://x.uk) or `101`\u00a0now &amp; 1\\."
-    ) == "Don’t pay them: see Action Fraud or 101 now & 1."
+        "**Don’t** __pay__ *them*:  see [Action Fraud](https://x.uk) or `101`\u00a0now "
+        "&amp; 1\\. in\u200bvisible\x07"
+    ) == "Don’t pay them: see Action Fraud or 101 now & 1. invisible"
