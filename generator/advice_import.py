@@ -53,8 +53,8 @@ def import_advice(path: Path, *, today: dt.date | None = None) -> str:
     path = Path(path)
     where = display_path(path)
     text = read_text(path, where)
-    meta, body, body_start = split_front_matter(text, where)
-    blocks = parse_blocks(body, body_start)
+    meta, body = split_front_matter(text, where)
+    blocks = parse_blocks(body)
 
     messages = extract_messages(blocks)
     if not messages:
@@ -141,40 +141,40 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
+def split_front_matter(text: str, where: str) -> tuple[dict, str]:
     """Split off front matter fenced by `---` lines or a ```yaml code block.
 
-    Returns (metadata, body, index of the body's first line). Without front matter the
-    metadata is empty and the body is the whole text.
+    Returns (metadata, body). Without front matter the metadata is empty and the body
+    is the whole text.
     """
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
-        return {}, text, 0
+        return {}, text
     opener = lines[start].strip()
     if _DASH_FENCE.match(opener):
         closers, tagged = {"---", "..."}, True
     elif match := _CODE_FENCE.match(opener):
         closers, tagged = {"```"}, bool(match.group(1))
     else:
-        return {}, text, 0
+        return {}, text
     end = next((j for j in range(start + 1, len(lines)) if lines[j].strip() in closers), None)
     if end is None:
-        return {}, text, 0
+        return {}, text
 
     try:
         meta = yaml.load("\n".join(lines[start + 1 : end]), Loader=_FrontMatterLoader)
     except yaml.YAMLError as err:
         if not tagged:  # a bare ``` block at the top is just code, not metadata
-            return {}, text, 0
+            return {}, text
         mark = getattr(err, "problem_mark", None)
         line = start + 2 + mark.line if mark else start + 1
         problem = getattr(err, "problem", None) or "it could not be read"
         message = f"the front matter is not valid YAML ({problem}): fix or remove it"
         raise ContentError([Problem(where, line, message)])
     if not isinstance(meta, dict):
-        return {}, text, 0
-    return meta, "\n".join(lines[end + 1 :]), end + 1
+        return {}, text
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def meta_value(meta: dict, *keys: tuple[str, ...]) -> Any:
@@ -215,10 +215,10 @@ _DATE_FORMATS = (
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A publication date from front matter, or None if it can't be read.
+    """A publication date, or None if it can't be read.
 
-    YAML may already have turned an ISO date into a date object. Strings are tried
-    against the shapes forces publish; numeric dates are read day first (UK).
+    Text is tried against the shapes forces publish; numeric dates are read day first
+    (UK). Date objects pass through.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -273,10 +273,9 @@ _BOLD_START = re.compile(r"^\s*(\*\*|__)(.+?)\1(.*)$")
 
 @dataclass
 class Block:
-    """A heading, a list item or a paragraph, with the line it starts on (1-based)."""
+    """A heading, a list item or a paragraph."""
 
     kind: str  # "heading", "item" or "para"
-    line: int
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -284,7 +283,7 @@ class Block:
         return " ".join(line.strip() for line in self.lines)
 
 
-def parse_blocks(body: str, first_line: int = 0) -> list[Block]:
+def parse_blocks(body: str) -> list[Block]:
     """Split markdown into headings, list items and paragraphs.
 
     A blank line ends a block. An item or paragraph runs on over following lines,
@@ -293,17 +292,17 @@ def parse_blocks(body: str, first_line: int = 0) -> list[Block]:
     """
     blocks: list[Block] = []
     current: Block | None = None
-    for number, line in enumerate(body.splitlines(), start=first_line + 1):
+    for line in body.splitlines():
         if not line.strip():
             current = None
         elif match := _HEADING.match(line):
-            blocks.append(Block("heading", number, [match.group(1)]))
+            blocks.append(Block("heading", [match.group(1)]))
             current = None
         elif match := _ITEM.match(line):
-            current = Block("item", number, [match.group(1)])
+            current = Block("item", [match.group(1)])
             blocks.append(current)
         elif current is None or (current.kind == "para" and _BOLD_START.match(line)):
-            current = Block("para", number, [line])
+            current = Block("para", [line])
             blocks.append(current)
         else:
             current.lines.append(line)
