@@ -235,24 +235,27 @@ class _Panel(Flowable):
     def _inner_x(self) -> float:
         return self.look.bar_width + self.pad
 
-    def _title_height(self, inner_w: float) -> float:
+    def _strip_height(self) -> float:
+        return self._title_para.height + self.pad * 1.4  # title padded 0.7 pad above and below
+
+    def _top(self, inner_w: float) -> float:
+        """Distance from the panel's top edge to its first block."""
         if not self._title_para:
-            return 0.0
+            return self.pad
         _, h = self._title_para.wrap(inner_w, 1e6)
-        gap = self.pad * 0.7 if self.look.strip else self.pad * 0.35
-        return h + gap  # plus the strip's own padding below the title
+        if self.look.strip:
+            return self._strip_height() + self.pad
+        return self.pad + h + self.pad * 0.35
 
     def wrap(self, availWidth, availHeight):
         if getattr(self, "width", None) == availWidth:
             return self.width, self.height  # children were wrapped at this width already
         inner_w = availWidth - self._inner_x() - self.pad
         self._inner_w = inner_w
-        self._title_h = self._title_height(inner_w)
+        self._top_h = self._top(inner_w)
         self._heights = [f.wrap(inner_w, 1e6)[1] for f in self.content]
         self.width = availWidth
-        self.height = self.pad * 2 + self._title_h + _stacked(self.content, self._heights)
-        if self.look.strip and self._title_para:
-            self.height += self.pad * 0.7  # strip padding above the body
+        self.height = self._top_h + _stacked(self.content, self._heights) + self.pad
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
@@ -261,7 +264,7 @@ class _Panel(Flowable):
             return []  # fits on a fresh page: move there whole
         room = availHeight - (self.height - _stacked(self.content, self._heights))
         first, rest = _split_stack(self.content, self._inner_w, room)
-        if not first:
+        if not first or not rest:
             return []
         title = self.title
         cont = f"{title} (continued)" if title else None
@@ -276,11 +279,12 @@ class _Panel(Flowable):
         if lk.fill:
             c.setFillColor(lk.fill)
             c.drawPath(path, stroke=0, fill=1)
-        y = h - self.pad
         if self._title_para:
             th = self._title_para.height
+            title_top = h - self.pad
             if lk.strip:
-                strip_h = th + self.pad * 1.4
+                strip_h = self._strip_height()
+                title_top = h - self.pad * 0.7
                 c.saveState()
                 c.clipPath(path, stroke=0, fill=0)
                 c.setFillColor(lk.strip)
@@ -290,8 +294,7 @@ class _Panel(Flowable):
                     c.setStrokeColor(lk.stroke)
                     c.setLineWidth(lk.stroke_width * 0.75)
                     c.line(0, h - strip_h, w, h - strip_h)
-            self._title_para.drawOn(c, self._inner_x(), y - th)
-            y -= self._title_h + (self.pad * 0.7 if lk.strip else 0)
+            self._title_para.drawOn(c, self._inner_x(), title_top - th)
         if lk.bar:
             c.setFillColor(lk.bar)
             c.rect(0, 0, lk.bar_width, h, stroke=0, fill=1)
@@ -300,6 +303,7 @@ class _Panel(Flowable):
             c.setLineWidth(lk.stroke_width)
             c.drawPath(path, stroke=1, fill=0)
         c.restoreState()
+        y = h - self._top_h
         for i, (f, fh) in enumerate(zip(self.content, self._heights)):
             if i:
                 y -= max(self.content[i - 1].getSpaceAfter(), f.getSpaceBefore())
