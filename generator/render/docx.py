@@ -25,7 +25,8 @@ import docx
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Pt, Twips
+from docx.table import _Cell
 
 from generator.errors import ReferenceDocError, TemplateError, display_path
 from generator.render import DocMeta, PageStyle
@@ -62,6 +63,8 @@ HEADER_SHADING = "D9D9D9"  # light grey: readable in greyscale print
 CREAM = "FFF8E7"  # page colour for the dyslexia-friendly option
 LETTER_SPACING_TWIPS = 12  # +0.6 pt between letters for the dyslexia-friendly option
 MAX_LINES = 60
+AFTER_TABLE_PT = 8  # space between a table and the paragraph after it
+LIST_END_PT = 8  # after a list's last item, as after a paragraph
 
 # XML 1.0 cannot hold these; python-docx would raise ValueError on them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -286,11 +289,14 @@ class _Writer:
             )
 
     def paragraph(self, container, style: str):
+        follows_table = _last_block_tag(container) == qn("w:tbl")
         para = container.add_paragraph()
         para._p.style = self.style_ids[style]
         if self.page_break_pending and container is self.doc:
             para.paragraph_format.page_break_before = True
             self.page_break_pending = False
+        if follows_table and not style.startswith("Heading") and style != "Note":
+            para.paragraph_format.space_before = Pt(AFTER_TABLE_PT)  # text touching a table's rule
         return para
 
     def heading(self, el, container, width, in_note):
@@ -299,7 +305,14 @@ class _Writer:
 
     def para(self, el, container, width, in_note):
         style = "Note" if in_note else ("Small" if el.get("class") == "small" else "Normal")
-        _inline(self.paragraph(container, style), el)
+        para = self.paragraph(container, style)
+        _inline(para, el)
+        runs = para.runs
+        lead_in = para.text.endswith(":") or (runs and all(r.bold for r in runs))
+        if lead_in and not isinstance(container, _Cell):
+            # "Points to draw out:" or a bold question introduces what follows:
+            # never leave it alone at the foot of a page.
+            para.paragraph_format.keep_with_next = True
 
     def answer(self, el, container, width, in_note):
         _inline(self.paragraph(container, "Answer"), el)
@@ -321,6 +334,8 @@ class _Writer:
             if num_id is not None:
                 _set_num(para, num_id)
             _inline(para, li)
+        if not in_note and len(el):
+            para.paragraph_format.space_after = Pt(LIST_END_PT)  # list items sit closer
 
     def table(self, el, container, width, in_note):
         rows = list(el)
@@ -439,6 +454,15 @@ class _Writer:
         "box": box, "note": note, "checklist": checklist, "lines": lines,
         "pagebreak": pagebreak,
     }  # fmt: skip
+
+
+def _last_block_tag(container) -> str | None:
+    """Tag of the last paragraph or table in a document body or table cell."""
+    parent = container._tc if isinstance(container, _Cell) else container.element.body
+    for child in reversed(parent):
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            return child.tag
+    return None
 
 
 def _has_numbering(doc) -> bool:
