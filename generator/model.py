@@ -299,6 +299,7 @@ class Library(BaseModel):
     scenarios: dict[str, Scenario]
     lessons: dict[str, LessonSpec]
     sources: dict = Field(default_factory=dict, repr=False)
+    broken: frozenset[tuple[str, str]] = frozenset()  # (folder, id) of files that failed to load
 
     @classmethod
     def empty(cls) -> "Library":

@@ -61,11 +61,14 @@ def load_library(lessons_dir: Path) -> tuple[model.Library, list[Problem]]:
         sources[("file", name)] = file
 
     records: dict[str, dict[str, Any]] = {folder: {} for folder in FOLDERS}
+    broken: set[tuple[str, str]] = {("file", name.removesuffix(".yaml")) for name in SINGLE_FILES
+                                    if singles.get(name) is None}
     for folder, cls in FOLDERS.items():
         for path in sorted((lessons_dir / folder).glob("*.yaml")):
             file = read_yaml(path)
             record = _parse(file, cls, problems)
             if record is None:
+                broken.add((folder, path.stem))  # so references to it add no second error
                 continue
             if record.id != path.stem:
                 problems.append(file.problem(("id",), f"id '{record.id}' does not match the "
@@ -90,6 +93,7 @@ def load_library(lessons_dir: Path) -> tuple[model.Library, list[Problem]]:
         scenarios=records["scenarios"],
         lessons=records["specs"],
         sources=sources,
+        broken=frozenset(broken),
     )
     for name, items in (("bands.yaml", library.bands),
                         ("contacts.yaml", tuple(contacts.contacts) if contacts else ())):

@@ -67,8 +67,11 @@ def read_yaml(path: Path) -> YamlFile:
         ))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
         what = err.problem or "not valid YAML"
+        if err.context_mark and err.problem_mark and err.problem_mark.index >= len(text.rstrip()):
+            # Ran off the end of the file: point at what was left open, not at the end.
+            mark, what = err.context_mark, f"{err.context} that is never closed"
+        line = mark.line + 1 if mark else 1
         file.problems.append(Problem(
             file.shown, line,
             f"YAML syntax error: {what}; check the indentation and quoting on this line "
