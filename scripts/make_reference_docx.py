@@ -225,7 +225,8 @@ def restyle(doc) -> None:
     )
     # Table Grid: grey rules, a little air in the cells.
     grid = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='TableGrid']")
-    replace_props(grid, '<w:spacing w:before="40" w:after="40" w:line="264" w:lineRule="auto"/>', "")
+    cell_spacing = '<w:spacing w:before="40" w:after="40" w:line="264" w:lineRule="auto"/>'
+    replace_props(grid, cell_spacing, "")
     for side in grid.iter():
         if side.get(qn("w:val")) == "single":
             side.set(qn("w:color"), RULE)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import runpy
+import struct
+import zlib
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime, timezone
@@ -144,7 +146,8 @@ def test_content_text_round_trips_literally(doc):
 
 def test_block_styles(doc):
     assert paragraphs_with_style(doc, "Answer") == ["The offender is responsible."]
-    assert paragraphs_with_style(doc, "Note") == ["Remember", "It is never the young person's fault."]
+    note = ["Remember", "It is never the young person's fault."]
+    assert paragraphs_with_style(doc, "Note") == note
     assert paragraphs_with_style(doc, "Small") == ["Source: NCA, 2024."]
     assert paragraphs_with_style(doc, "Checklist") == ["\u2612\tTicked", "\u2610\tNot ticked"]
     assert len(paragraphs_with_style(doc, "Write-in Line")) == 3
@@ -170,7 +173,8 @@ def test_two_renders_are_byte_identical(rendered):
 
 
 def test_page_style_paper_and_body_size():
-    doc = docx.Document(io.BytesIO(render_docx(markup(), META, PageStyle(paper="letter", body_size=18))))
+    page = PageStyle(paper="letter", body_size=18)
+    doc = docx.Document(io.BytesIO(render_docx(markup(), META, page)))
     assert doc.sections[0].page_width.inches == pytest.approx(8.5)
     body = doc.styles.element.find(f".//{qn('w:rPrDefault')}//{qn('w:sz')}")
     assert body.get(qn("w:val")) == "36"  # half-points
@@ -228,3 +232,27 @@ def test_committed_reference_matches_its_script(tmp_path):
     script = runpy.run_path(str(ROOT / "scripts" / "make_reference_docx.py"))
     assert script["main"](["make_reference_docx.py", str(out)]) == 0
     assert out.read_bytes() == BUNDLED_REFERENCE.read_bytes()
+
+
+def tiny_png() -> bytes:
+    """A 1x1 grey PNG, enough to stand for a force logo."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+def test_logo_in_reference_header_is_kept(tmp_path):
+    branded = docx.Document(str(BUNDLED_REFERENCE))
+    logo = branded.sections[0].header.add_paragraph()
+    logo.add_run().add_picture(io.BytesIO(tiny_png()))
+    path = tmp_path / "branded.docx"
+    branded.save(str(path))
+    rendered = render_docx(markup(), META, PageStyle(), path)
+    header = docx.Document(io.BytesIO(rendered)).sections[0].header
+    assert header._element.find(f".//{qn('w:drawing')}") is not None
+    assert [p.text for p in header.paragraphs] == ["", "Online blackmail\tKey Stage 3 · Years 7–9"]

@@ -273,7 +273,8 @@ class _Writer:
         # Style ids looked up once: python-docx's by-name lookup scans every style.
         self.style_ids = {name: doc.styles[name].style_id for name in REQUIRED_STYLES}
 
-    # Each block handler takes (element, container, width in twips, style override).
+    # Each block handler takes (element, container, width in twips, inside a note?);
+    # the container is the document body or a table cell (python-docx BlockItemContainer).
     def blocks(self, parent: Element, container, width: int, in_note: bool = False) -> None:
         for child in parent:
             handler = self._HANDLERS.get(child.tag)
