@@ -253,7 +253,7 @@ class _Panel(Flowable):
         inner_w = availWidth - self._inner_x() - self.pad
         self._inner_w = inner_w
         self._top_h = self._top(inner_w)
-        self._heights = [f.wrap(inner_w, 1e6)[1] for f in self.content]
+        self._heights = [f.wrapOn(self.canv, inner_w, 1e6)[1] for f in self.content]
         self.width = availWidth
         self.height = self._top_h + _stacked(self.content, self._heights) + self.pad
         return self.width, self.height
@@ -263,7 +263,7 @@ class _Panel(Flowable):
         if self.height <= self.frame_height:
             return []  # fits on a fresh page: move there whole
         room = availHeight - (self.height - _stacked(self.content, self._heights))
-        first, rest = _split_stack(self.content, self._inner_w, room)
+        first, rest = _split_stack(self.canv, self.content, self._inner_w, room)
         if not first or not rest:
             return []
         title = self.title
@@ -319,16 +319,16 @@ def _stacked(flowables: list[Flowable], heights: list[float]) -> float:
     return total
 
 
-def _split_stack(flowables: list[Flowable], width: float, room: float):
+def _split_stack(canv, flowables: list[Flowable], width: float, room: float):
     """Split a list of flowables so the first part fits in `room` points."""
     used = 0.0
     for i, f in enumerate(flowables):
         gap = max(flowables[i - 1].getSpaceAfter(), f.getSpaceBefore()) if i else 0.0
-        _, h = f.wrap(width, room - used - gap)
+        _, h = f.wrapOn(canv, width, room - used - gap)
         if used + gap + h <= room:
             used += gap + h
             continue
-        parts = f.split(width, room - used - gap) if room - used - gap > 0 else []
+        parts = f.splitOn(canv, width, room - used - gap) if room - used - gap > 0 else []
         if len(parts) >= 2:
             return flowables[:i] + parts[:1], parts[1:] + flowables[i + 1:]
         return flowables[:i], flowables[i:]
@@ -442,7 +442,8 @@ class _KeepWithNext(KeepTogether):
         head_h = _listWrapOn(self._head, aW, self.canv)[1]
         first = self._body[0]
         room = aH - head_h - max(self._head[-1].getSpaceAfter(), first.getSpaceBefore())
-        starts_here = room > 0 and (first.wrap(aW, room)[1] <= room or len(first.split(aW, room)) >= 2)
+        starts_here = room > 0 and (first.wrapOn(self.canv, aW, room)[1] <= room
+                                    or len(first.splitOn(self.canv, aW, room)) >= 2)
         return content if starts_here else [FrameBreak()] + content
 
 
@@ -586,7 +587,7 @@ class _Builder:
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), TINT),
                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, ACCENT),
             ]
-        table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=1,
+        table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=0,
                       hAlign="LEFT", style=TableStyle(commands))
         table.spaceBefore, table.spaceAfter = self.look.size * 0.3, self.look.size * 0.9
         return table
