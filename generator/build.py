@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,7 @@ from . import __version__
 from .content.loader import load_library
 from .errors import ContentError, LessonpackError, Problem
 from .model import Library, Profile, Session
-from .output import Manifest, check_output_dir, check_overwrites, sha256, write_atomic
+from .output import Entry, Manifest, check_output_dir, check_overwrites, sha256, write_atomic
 from .profile import load_profile
 from .render import DocMeta, PageStyle
 from .templating import render_markup
@@ -30,16 +31,19 @@ from .view import BandView, band_view
 class Document:
     """One kind of document in every pack."""
 
-    file_name: str  # e.g. "worksheet.pdf"
+    stem: str  # e.g. "worksheet"; the file is "<stem><variant>.<format>"
+    format: str  # "pdf" or "docx"
     template: str
     title: str  # e.g. "worksheet", for the document title
 
 
 DOCUMENTS = (
-    Document("lesson-plan.pdf", "lesson-plan.xml.j2", "lesson plan"),
-    Document("worksheet.pdf", "worksheet.xml.j2", "worksheet"),
-    Document("answer-key.pdf", "answer-key.xml.j2", "answer key"),
-    Document("discussion-guide.docx", "discussion-guide.xml.j2", "discussion guide"),
+    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan"),
+    Document("lesson-plan", "docx", "lesson-plan.xml.j2", "lesson plan"),  # accessible twin
+    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet"),
+    Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
+    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key"),
+    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide"),
 )
 
 
@@ -86,14 +90,15 @@ def build(options: BuildOptions) -> BuildResult:
     manifest = Manifest.read(options.output_dir, f"lessonpack {__version__}")
 
     digests = _InputDigests(options, library)
-    jobs = []  # (output name, inputs, digest, band, document)
+    variant = variant_suffix(options)
+    jobs = []  # (output name, inputs, digest, lesson id, band id, document)
     for lesson_id, band_id in pairs:
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
         for document in DOCUMENTS:
-            jobs.append((f"{folder}/{document.file_name}", inputs, digest, lesson_id, band_id,
-                         document))
+            name = f"{folder}/{document.stem}{variant}.{document.format}"
+            jobs.append((name, inputs, digest, lesson_id, band_id, document))
 
     result = BuildResult(warnings=warnings)
     todo = [job for job in jobs if not manifest.is_current(job[0], job[2])]
@@ -102,23 +107,36 @@ def build(options: BuildOptions) -> BuildResult:
 
     rendered: dict[str, bytes] = {}
     views: dict[tuple[str, str], BandView] = {}
-    for name, inputs, digest, lesson_id, band_id, document in todo:
+    markup: dict[tuple[str, str, str], ET.Element] = {}  # a PDF and its Word twin share it
+    for name, _, _, lesson_id, band_id, document in todo:
         key = (lesson_id, band_id)
         if key not in views:
             views[key] = band_view(library, lesson_id, band_id, profile, options.session)
-        rendered[name] = render_document(views[key], document, options)
+        if key + (document.template,) not in markup:
+            markup[key + (document.template,)] = render_markup(
+                options.templates, document.template, v=views[key], answers=False)
+        rendered[name] = render_document(markup[key + (document.template,)], views[key],
+                                         document, options)
 
     for name, inputs, digest, *_ in todo:
         write_atomic(options.output_dir / name, rendered[name])
-        manifest.entries[name] = _entry(rendered[name], inputs, digest)
+        manifest.entries[name] = Entry(sha256(rendered[name]), inputs, digest)
         result.written.append(name)
     if todo or not (options.output_dir / "manifest.json").exists():
         write_atomic(options.output_dir / "manifest.json", manifest.as_bytes())
     return result
 
 
-def render_document(view: BandView, document: Document, options: BuildOptions) -> bytes:
-    root = render_markup(options.templates, document.template, v=view, answers=False)
+def variant_suffix(options: BuildOptions) -> str:
+    """'-letter-large-print' and so on: each print variant gets its own file names."""
+    parts = ["letter"] if options.paper == "letter" else []
+    parts += ["large-print"] if options.large_print else []
+    parts += ["dyslexia-friendly"] if options.dyslexia_friendly else []
+    return "".join(f"-{p}" for p in parts)
+
+
+def render_document(root: ET.Element, view: BandView, document: Document,
+                    options: BuildOptions) -> bytes:
     meta = DocMeta(
         title=f"{view.plan.title}: {document.title}",
         subject=f"{view.lesson.title}: online safety lesson for {view.band.name} "
@@ -129,8 +147,8 @@ def render_document(view: BandView, document: Document, options: BuildOptions) -
         footer=view.footer,
     )
     page = page_style(view.band.id, options)
-    if document.file_name.endswith(".docx"):
-        from .render.docx import render_docx  # imported only when a guide is rendered
+    if document.format == "docx":
+        from .render.docx import render_docx  # imported only when a Word file is rendered
 
         return render_docx(root, meta, page, _find_template_file(options.templates, "reference.docx"))
     from .render.pdf import render_pdf
@@ -180,12 +198,6 @@ def _pack_folder(options: BuildOptions, lesson_id: str, band_id: str) -> str:
 
         return f"{session_folder(session)}/{lesson_id}/{band_id}"
     return f"{lesson_id}/{band_id}"
-
-
-def _entry(data: bytes, inputs: tuple[str, ...], digest: str):
-    from .output import Entry
-
-    return Entry(sha256(data), inputs, digest)
 
 
 def _find_template_file(search_path: tuple[Path, ...], name: str) -> Path:
