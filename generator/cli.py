@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import display_path
 from .resources import bundled, default_dir
 
 LESSONS_HELP = "Content folder (default: ./lessons if present, else the built-in lessons)."
@@ -119,7 +120,7 @@ def validate(lessons_dir, strict):
     lessons = _lessons(lessons_dir)
     library, warnings = load_checked(lessons, dt.date.today(), strict)
     _echo_warnings(warnings)
-    click.echo(f"{lessons}: {len(library.lessons)} lessons, {len(library.scenarios)} scenarios, "
+    click.echo(f"{display_path(lessons)}: {len(library.lessons)} lessons, {len(library.scenarios)} scenarios, "
                f"{len(library.bands)} bands: no errors"
                + (f", {len(warnings)} warnings" if warnings else ""))
 
