@@ -29,7 +29,7 @@ def replace_once(path: Path, pattern: str, new: str) -> int:
     assert match, pattern
     path.write_text(text[: match.start()] + match.expand(new) + text[match.end():],
                     encoding="utf-8")
-    return text.count("\n", 0, match.start())
+    return text.count("\n", 0, match.start()) + 1
 
 
 def test_bundled_content_passes_strict_validation(lessons_copy):
@@ -81,7 +81,7 @@ def test_scenario_used_below_its_lowest_band(lessons_copy):
     ks2_list = re.search(r"    scenarios: \[(profile-[a-z-]+)", text)
     path.write_text(text.replace(ks2_list.group(0), "    scenarios: [profile-cloned-friend", 1),
                     encoding="utf-8")
-    line = text.count("\n", 0, ks2_list.start())
+    line = text.count("\n", 0, ks2_list.start()) + 1
     result = lines(validate(lessons_copy))
     assert (f"{path}:{line}: scenario 'profile-cloned-friend' is for ks4 and older, so it "
             "cannot be used with ks2; choose a scenario written for ks2 or younger") in result
@@ -107,7 +107,7 @@ def test_timings_that_do_not_fill_the_lesson(lessons_copy):
     minutes = int(match.group(2))
     path.write_text(text[: match.start(2)] + str(minutes + 1) + text[match.end(2):],
                     encoding="utf-8")
-    ks2_line = text.count("\n", 0, text.index("  ks2:"))
+    ks2_line = text.count("\n", 0, text.index("  ks2:")) + 1
     assert (f"{path}:{ks2_line}: timings add up to 46 minutes but a ks2 lesson lasts 45; adjust "
             "the minutes of the baseline, activities, assessment and plenary") \
         in lines(validate(lessons_copy))
@@ -119,7 +119,7 @@ def test_lesson_plan_missing_a_required_section(lessons_copy):
     start = text.index("    extension:")
     end = re.compile(r"^    \w", re.M).search(text, start + 5).start()
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    ks2_line = text.count("\n", 0, text.index("  ks2:"))
+    ks2_line = text.count("\n", 0, text.index("  ks2:")) + 1
     assert f"{path}:{ks2_line}: missing required field 'extension'" in lines(
         validate(lessons_copy))
 
