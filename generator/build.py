@@ -70,6 +70,7 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)  # manifest entries of `written`
 
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
@@ -85,10 +86,22 @@ def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Libra
 def build(options: BuildOptions) -> BuildResult:
     library, warnings = load_checked(options.lessons_dir, options.today, options.strict)
     profile = load_profile(options.profile_path, options.lessons_dir)
-    pairs = _select(library, options)
     check_output_dir(options.output_dir)
     manifest = Manifest.read(options.output_dir, f"lessonpack {__version__}")
+    result = build_packs(options, library, profile, manifest)
+    result.warnings = warnings
+    manifest.entries.update(result.entries)
+    if result.written or not (options.output_dir / "manifest.json").exists():
+        write_atomic(options.output_dir / "manifest.json", manifest.as_bytes())
+    return result
 
+
+def build_packs(options: BuildOptions, library: Library, profile: Profile,
+                manifest: Manifest) -> BuildResult:
+    """Render the selected packs' out-of-date documents and write them. The manifest is
+    only read: the caller records result.entries and writes it, so a batch building packs
+    in parallel writes it once."""
+    pairs = _select(library, options)
     digests = _InputDigests(options, library)
     variant = variant_suffix(options)
     jobs = []  # (output name, inputs, digest, lesson id, band id, document)
@@ -100,7 +113,7 @@ def build(options: BuildOptions) -> BuildResult:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             jobs.append((name, inputs, digest, lesson_id, band_id, document))
 
-    result = BuildResult(warnings=warnings)
+    result = BuildResult()
     todo = [job for job in jobs if not manifest.is_current(job[0], job[2])]
     result.unchanged = [job[0] for job in jobs if job not in todo]
     check_overwrites(manifest, [job[0] for job in todo], options.force)
@@ -120,10 +133,8 @@ def build(options: BuildOptions) -> BuildResult:
 
     for name, inputs, digest, *_ in todo:
         write_atomic(options.output_dir / name, rendered[name])
-        manifest.entries[name] = Entry(sha256(rendered[name]), inputs, digest)
+        result.entries[name] = Entry(sha256(rendered[name]), inputs, digest)
         result.written.append(name)
-    if todo or not (options.output_dir / "manifest.json").exists():
-        write_atomic(options.output_dir / "manifest.json", manifest.as_bytes())
     return result
 
 
