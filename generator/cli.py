@@ -194,3 +194,45 @@ def import_advice_command(article: Path, output_path: Path | None):
         write_atomic(output_path, text.encode("utf-8"))
         click.echo(f"Wrote {output_path}: restate each message in your own words, check it, "
                    "then run 'lessonpack validate'.", err=True)
+
+
+@main.group()
+def new():
+    """Start a new content file from a commented template.
+
+    \b
+    Example:
+      lessonpack new scenario gaming-gift-trap --band ks3 --lesson whos-really-there
+    """
+
+
+@new.command("scenario")
+@click.argument("scenario_id", metavar="ID")
+@click.option("--band", "band_id", required=True, metavar="ID",
+              help="The youngest band the story is for: ks2, ks3, ks4 or post16.")
+@click.option("--lesson", "lesson_id", required=True, metavar="ID",
+              help="The lesson whose plan for that band will use the story.")
+@click.option("--lessons", "lessons_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("lessons"), show_default=True, help="Content folder to write into.")
+def new_scenario_command(scenario_id, band_id, lesson_id, lessons_dir):
+    """Write lessons/scenarios/ID.yaml, a commented starter story, and add ID to the
+    lesson's plan for that band.
+
+    \b
+    Example:
+      lessonpack new scenario gaming-gift-trap --band ks3 --lesson whos-really-there
+      lessonpack validate && lessonpack build --scenario gaming-gift-trap
+    """
+    from .errors import display_path
+    from .scaffold import new_scenario
+
+    made = new_scenario(lessons_dir, scenario_id, band_id, lesson_id)
+    click.echo(f"Wrote {display_path(made.path)}: a starter story for {band_id} and older.")
+    if made.listed_at:
+        click.echo(f"Listed it in {display_path(made.spec)}:{made.listed_at} "
+                   f"({band_id} scenarios).")
+    else:
+        click.echo(f"Could not edit {display_path(made.spec)} safely; in its {band_id} plan, "
+                   f"change the scenarios line to:\n    {made.line_to_add}")
+    click.echo(f"Next: replace the story with your own, then run 'lessonpack validate' and "
+               f"'lessonpack build --scenario {scenario_id}'.")
