@@ -150,5 +150,6 @@ def _plan(spec, lesson_id: str, band_id: str) -> dict:
 
 
 def _line_to_add(current, scenario_id: str) -> str:
-    ids = [s for s in current or [] if isinstance(s, str)] + [scenario_id]
+    ids = [s for s in current if isinstance(s, str)] if isinstance(current, list) else []
+    ids.append(scenario_id)
     return f"scenarios: [{', '.join(ids)}]"
