@@ -22,15 +22,27 @@ Block markup
   <table widths="30,70">        table; widths are per cent of the text width (optional)
     <tr><th>…</th></tr>         a row of <th> cells is a header row, repeated on each page
     <tr><td>…</td></tr>         body rows; cells hold inline content
+    <td><tick label="True"/></td>  a cell holding a drawn tick box (true/false grids);
+                                add checked="true" to tick it (answer key). The PDF
+                                draws the box alone, centred under its column header;
+                                Word writes a ballot-box glyph followed by the label,
+                                so a screen reader says what the box is for
   <box title="…">…</box>        an activity box: never split across pages; holds blocks
+  <box title="…" breakable="true">  a box that may continue on the next page (a long
+                                story to read); its second part is titled "(continued)"
   <note title="…">…</note>      a shaded call-out (safeguarding, "Remember"); holds blocks
   <checklist>                   tick boxes drawn as shapes
     <item>…</item>              an empty box and its text
     <item checked="true">…</item>  a ticked box (answer key)
   </checklist>
   <lines count="3"/>            write-in lines for pupils
+  <fields>                      one row of labelled write-in fields (a worksheet cover)
+    <field label="Name"/>       a label and a ruled line to write on; equal widths
+    <field label="Date">4 March 2026</field>  text already filled in on the line
+  </fields>
   <pagebreak/>
-Inline content: text and <b>…</b> (bold is the only emphasis; never italics).
+Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and <br/>
+(a line break, e.g. between a phone number and a web address).
 """
 
 from __future__ import annotations

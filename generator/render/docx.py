@@ -22,7 +22,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import docx
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
@@ -65,6 +65,8 @@ LETTER_SPACING_TWIPS = 12  # +0.6 pt between letters for the dyslexia-friendly o
 MAX_LINES = 60
 AFTER_TABLE_PT = 8  # space between a table and the paragraph after it
 LIST_END_PT = 8  # after a list's last item, as after a paragraph
+
+LINE_BREAK = object()  # <br/> among the pieces of inline text
 
 # XML 1.0 cannot hold these; python-docx would raise ValueError on them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -364,12 +366,25 @@ class _Writer:
                 if i >= len(row_el):
                     continue
                 para = cell.paragraphs[0]
+                tick = row_el[i].find("tick")
+                if tick is not None:
+                    # The glyph and its label: a screen reader says what the box is for.
+                    _tick(para, tick.get("checked", "").lower() == "true")
+                    para.add_run(" " + _clean(tick.get("label", "")))
+                    continue
                 _inline(para, row_el[i], bold=row_el[i].tag == "th")
                 if row_el[i].tag == "th":
                     _shade(cell, HEADER_SHADING)
 
     def box(self, el, container, width, in_note):
-        """An activity box: a one-cell table whose row may not split across pages."""
+        """An activity box: a one-cell table whose row may not split across pages.
+        A breakable box (a long story) is a titled run of paragraphs instead: word
+        processors move a table whole to the next page after a kept-with-next heading."""
+        if el.get("breakable", "").lower() == "true":
+            if el.get("title"):
+                self.paragraph(container, "Heading 3").add_run(_clean(el.get("title")))
+            self.blocks(el, container, width, in_note)
+            return
         self._flush_page_break(container)
         table = container.add_table(rows=1, cols=1)
         table._tbl.tblPr.style = self.style_ids["Box"]
@@ -404,11 +419,27 @@ class _Writer:
             if item.tag != "item":
                 raise TemplateError(f"block markup: <checklist> holds <item>, not <{item.tag}>")
             para = self.paragraph(container, "Checklist")
-            checked = item.get("checked", "").lower() in ("true", "1", "yes")
-            box = para.add_run(BALLOT_BOX_X if checked else BALLOT_BOX)
-            _set_run_font(box, SYMBOL_FONT)
+            _tick(para, item.get("checked", "").lower() in ("true", "1", "yes"))
             para.add_run("\t")
             _inline(para, item)
+
+    def fields(self, el, container, width, in_note):
+        """"Name: ____  Class: ____": each label, its text, then a tab whose underscore
+        leader draws the line to write on; a screen reader reads the labels."""
+        para = self.paragraph(container, "Normal")
+        fields = [f for f in el if f.tag == "field"] or [Element("field", label="Name")]
+        gap = 340  # twips between one field's line and the next label
+        for i, field in enumerate(fields):
+            stop = round(width * (i + 1) / len(fields)) - (gap if i < len(fields) - 1 else 0)
+            para.paragraph_format.tab_stops.add_tab_stop(
+                Twips(stop), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.LINES)
+            if i:
+                para.add_run("\u00a0" * 3)  # clear of the previous line
+            para.add_run(_clean(field.get("label", "")) + ":").bold = True
+            value = _MARKUP_SPACE.sub(" ", _clean(field.text or "")).strip()
+            para.add_run(f" {value}\t" if value else " \t")
+        para.paragraph_format.space_before = Pt(6)
+        para.paragraph_format.space_after = Pt(10)
 
     def lines(self, el, container, width, in_note):
         try:
@@ -453,7 +484,7 @@ class _Writer:
         "h1": heading, "h2": heading, "h3": heading,
         "p": para, "answer": answer, "ul": listing, "ol": listing, "table": table,
         "box": box, "note": note, "checklist": checklist, "lines": lines,
-        "pagebreak": pagebreak,
+        "fields": fields, "pagebreak": pagebreak,
     }  # fmt: skip
 
 
@@ -475,18 +506,22 @@ def _has_numbering(doc) -> bool:
 
 
 def _inline(para, el: Element, bold: bool = False) -> None:
-    """Add el's inline content (text and <b>) as runs, whitespace collapsed like HTML."""
+    """Add el's inline content (text, <b>, <br/>) as runs, whitespace collapsed like HTML."""
     pieces: list[tuple[str, bool]] = []
 
     def walk(node: Element, is_bold: bool) -> None:
         if node.text:
             pieces.append((node.text, is_bold))
         for child in node:
-            if child.tag != "b":
+            if child.tag == "br":
+                pieces.append((LINE_BREAK, is_bold))
+            elif child.tag == "b":
+                walk(child, True)
+            else:
                 raise TemplateError(
-                    f"block markup: <{child.tag}> inside <{node.tag}>; only <b> is allowed"
+                    f"block markup: <{child.tag}> inside <{node.tag}>; only <b> and <br/>"
+                    " are allowed"
                 )
-            walk(child, True)
             if child.tail:
                 pieces.append((child.tail, is_bold))
 
@@ -494,23 +529,36 @@ def _inline(para, el: Element, bold: bool = False) -> None:
     text_so_far = ""
     runs: list[list] = []
     for raw, is_bold in pieces:
+        if raw is LINE_BREAK:
+            text_so_far = text_so_far.rstrip(" ") + "\n"
+            if runs and runs[-1][0] is not LINE_BREAK:
+                runs[-1][0] = runs[-1][0].rstrip(" ")
+            runs.append([LINE_BREAK, is_bold])
+            continue
         text = _MARKUP_SPACE.sub(" ", _clean(raw))
-        if text.startswith(" ") and (not text_so_far or text_so_far.endswith(" ")):
+        if text.startswith(" ") and (not text_so_far or text_so_far.endswith((" ", "\n"))):
             text = text[1:]
         if not text:
             continue
         text_so_far += text
-        if runs and runs[-1][1] == is_bold:
+        if runs and runs[-1][1] == is_bold and runs[-1][0] is not LINE_BREAK:
             runs[-1][0] += text
         else:
             runs.append([text, is_bold])
-    if runs:
+    if runs and runs[-1][0] is not LINE_BREAK:
         runs[-1][0] = runs[-1][0].rstrip(" ")
     for text, is_bold in runs:
-        if text:
+        if text is LINE_BREAK:
+            para.add_run().add_break()
+        elif text:
             run = para.add_run(text)
             if is_bold:
                 run.bold = True
+
+
+def _tick(para, checked: bool) -> None:
+    box = para.add_run(BALLOT_BOX_X if checked else BALLOT_BOX)
+    _set_run_font(box, SYMBOL_FONT)
 
 
 def _clean(text: str) -> str:

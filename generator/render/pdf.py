@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -139,7 +139,8 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
         kw.setdefault("fontSize", size)
         kw.setdefault("leading", kw["fontSize"] * leading / size)
         kw.setdefault("textColor", INK)
-        st = ParagraphStyle(name, alignment=TA_LEFT, bulletFontName=FONT,
+        kw.setdefault("alignment", TA_LEFT)
+        st = ParagraphStyle(name, bulletFontName=FONT,
                             allowWidows=0, allowOrphans=0, **kw)
         st.lpTracking = tracking * kw["fontSize"] / size
         return st
@@ -158,6 +159,7 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
         "li": style("li", spaceAfter=size * 0.3),
         "cell": style("cell"),
         "th": style("th", fontName=FONT_BOLD),
+        "th_centre": style("th_centre", fontName=FONT_BOLD, alignment=TA_CENTER),
         "title": style("title", fontName=FONT_BOLD, fontSize=size * 1.1, leading=size * 1.1 * head_ratio,
                        textColor=ACCENT),
         "item": style("item"),
@@ -223,13 +225,15 @@ class _Panel(Flowable):
     """Blocks inside a bordered or shaded panel, optionally titled.
 
     The panel moves whole to the next page when it does not fit; only a panel taller
-    than a whole page is split (its second part titled "… (continued)")."""
+    than a whole page is split (its second part titled "… (continued)"). A breakable
+    panel (a long story) fills the rest of the page instead, if a few lines fit."""
 
     def __init__(self, content: list[Flowable], title: str | None, look: _PanelStyle,
-                 st: dict[str, ParagraphStyle], pad: float, frame_height: float):
+                 st: dict[str, ParagraphStyle], pad: float, frame_height: float,
+                 breakable: bool = False):
         super().__init__()
         self.content, self.title, self.look, self.st = content, title, look, st
-        self.pad, self.frame_height = pad, frame_height
+        self.pad, self.frame_height, self.breakable = pad, frame_height, breakable
         self._title_para = _Para(escape(title), st["title"]) if title else None
 
     def _inner_x(self) -> float:
@@ -260,15 +264,17 @@ class _Panel(Flowable):
 
     def split(self, availWidth, availHeight):
         self.wrap(availWidth, availHeight)
-        if self.height <= self.frame_height:
+        if self.height <= self.frame_height and not self.breakable:
             return []  # fits on a fresh page: move there whole
         room = availHeight - (self.height - _stacked(self.content, self._heights))
+        if room < 3 * self.st["p"].leading:
+            return []  # a sliver of a panel at a page foot helps nobody
         first, rest = _split_stack(self.canv, self.content, self._inner_w, room)
         if not first or not rest:
             return []
         title = self.title
         cont = f"{title} (continued)" if title else None
-        args = (self.look, self.st, self.pad, self.frame_height)
+        args = (self.look, self.st, self.pad, self.frame_height, self.breakable)
         return [_Panel(first, title, *args), _Panel(rest, cont, *args)]
 
     def draw(self):
@@ -354,24 +360,81 @@ class _CheckItem(Flowable):
         return []  # one item is short; move it whole
 
     def draw(self):
-        c, s, b = self.canv, self.size, self.box
-        self.para.drawOn(c, self.indent, 0)
-        baseline = self.height - s  # reportlab puts the first baseline one font size down
-        x, y = 0.0, baseline + 0.36 * s - b / 2  # centred on the lowercase letters
+        self.para.drawOn(self.canv, self.indent, 0)
+        _draw_tick_box(self.canv, 0.0, self.height, self.size, self.checked)
+
+
+class _TickCell(Flowable):
+    """A tick box alone in a table cell, level with the first line of its row."""
+
+    def __init__(self, size: float, leading: float, checked: bool):
+        super().__init__()
+        self.size, self.checked = size, checked
+        self.width, self.height = size * 1.05, leading
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        _draw_tick_box(self.canv, 0.0, self.height, self.size, self.checked)
+
+
+def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
+    """A square sized for a pen (ticked when checked), centred on the lowercase letters
+    of a first line of text whose top is at `top`."""
+    b = s * 1.05
+    baseline = top - s  # reportlab puts the first baseline one font size down
+    y = baseline + 0.36 * s - b / 2
+    c.saveState()
+    c.setStrokeColor(INK)
+    c.setLineWidth(max(0.9, s * 0.07))
+    c.setFillColor(colors.white)
+    c.rect(x, y, b, b, stroke=1, fill=1)
+    if checked:
+        c.setLineWidth(max(1.4, s * 0.13))
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        tick = c.beginPath()
+        tick.moveTo(x + b * 0.2, y + b * 0.52)
+        tick.lineTo(x + b * 0.42, y + b * 0.26)
+        tick.lineTo(x + b * 0.82, y + b * 0.8)
+        c.drawPath(tick, stroke=1, fill=0)
+    c.restoreState()
+
+
+class _Fields(Flowable):
+    """One row of labelled write-in fields ("Name", "Class", "Date"), equal widths;
+    a field's text, when given, is printed on its line."""
+
+    def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
+        super().__init__()
+        self.fields, self.size, self.gap = fields, size, gap
+        self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.gap
+        return self.width, self.height
+
+    def draw(self):
+        c, s = self.canv, self.size
+        room = self.width / len(self.fields)
+        baseline = s * 0.35
         c.saveState()
-        c.setStrokeColor(INK)
-        c.setLineWidth(max(0.9, s * 0.07))
-        c.setFillColor(colors.white)
-        c.rect(x, y, b, b, stroke=1, fill=1)
-        if self.checked:
-            c.setLineWidth(max(1.4, s * 0.13))
-            c.setLineCap(1)
-            c.setLineJoin(1)
-            tick = c.beginPath()
-            tick.moveTo(x + b * 0.2, y + b * 0.52)
-            tick.lineTo(x + b * 0.42, y + b * 0.26)
-            tick.lineTo(x + b * 0.82, y + b * 0.8)
-            c.drawPath(tick, stroke=1, fill=0)
+        for i, (label, value) in enumerate(self.fields):
+            x = i * room
+            label = f"{label}:"
+            c.setFillColor(INK)
+            c.setFont(FONT_BOLD, s)
+            c.drawString(x, baseline, label)
+            start = x + pdfmetrics.stringWidth(label, FONT_BOLD, s) + s * 0.4
+            end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
+            if value:
+                c.setFont(FONT, s)
+                c.drawString(start + s * 0.2, baseline,
+                             _fit(value, FONT, s, end - start - s * 0.2))
+            c.setStrokeColor(WRITE_LINE)
+            c.setLineWidth(0.75)
+            c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
         c.restoreState()
 
 
@@ -434,9 +497,13 @@ class _KeepWithNext(KeepTogether):
     def split(self, aW, aH):
         content = self._content[:]
         frame = getattr(self, "_frame", None)
-        if frame is None or getattr(frame, "_atTop", False):
-            return content
         self.wrap(aW, aH)
+        if frame is None or getattr(frame, "_atTop", False):
+            if self._H > aH and isinstance(self._body[0], _Panel):
+                # Heading and box are taller than a page: the box breaks, or the
+                # heading would be left alone at the foot of this one.
+                self._body[0].breakable = True
+            return content
         if self._H <= aH:
             return content
         head_h = _listWrapOn(self._head, aW, self.canv)[1]
@@ -451,12 +518,15 @@ class _KeepWithNext(KeepTogether):
 
 
 def _inline(el: ET.Element) -> str:
-    """Inline content as reportlab markup: all text escaped, only <b> let through."""
+    """Inline content as reportlab markup: all text escaped, only <b> and <br/> let through."""
     out = [escape(el.text or "")]
     for child in el:
-        if child.tag != "b":
+        if child.tag == "br":
+            out.append("<br/>")
+        elif child.tag == "b":
+            out.append(f"<b>{_inline(child)}</b>")
+        else:
             raise ValueError(f"block markup: <{child.tag}> is not allowed inside <{el.tag}>")
-        out.append(f"<b>{_inline(child)}</b>")
         out.append(escape(child.tail or ""))
     return "".join(out)
 
@@ -509,21 +579,36 @@ class _Builder:
             table = self._table(el)
             return [table] if table else []
         if tag == "box":
-            return [self._panel(self.blocks(el, top=False), el.get("title"), self.box, s * 0.9)]
+            breakable = el.get("breakable", "").lower() == "true"
+            return [self._panel(self.blocks(el, top=False), el.get("title"), self.box, s * 0.9,
+                                breakable)]
         if tag == "note":
             return [self._panel(self.blocks(el, top=False), el.get("title"), self.note, s * 0.6)]
         if tag == "checklist":
             return [self._check_item(item) for item in el]
         if tag == "lines":
             count = max(1, int(el.get("count", "3")))
-            gap = max(1.0 * cm, s * 2.2)  # ~1 cm for 12 pt, wider for large print
-            return [_WriteLines(count, gap, s * 0.6, self.look.frame_height)]
+            return [_WriteLines(count, self._write_gap(), s * 0.6, self.look.frame_height)]
+        if tag == "fields":
+            return [self._fields(el)]
         if tag == "pagebreak":
             return [PageBreak()]
         raise ValueError(f"block markup: unknown block <{tag}>")
 
-    def _panel(self, content, title, look, space_after):
-        panel = _Panel(content, title, look, self.st, self.pad, self.look.frame_height)
+    def _write_gap(self) -> float:
+        return max(1.0 * cm, self.look.size * 2.2)  # ~1 cm for 12 pt, wider for large print
+
+    def _fields(self, el: ET.Element) -> _Fields:
+        fields = []
+        for field in el:
+            if field.tag != "field":
+                raise ValueError(f"block markup: <{field.tag}> is not allowed inside <fields>")
+            fields.append((field.get("label", ""), " ".join((field.text or "").split())))
+        return _Fields(fields or [("Name", "")], self.look.size, self._write_gap())
+
+    def _panel(self, content, title, look, space_after, breakable=False):
+        panel = _Panel(content, title, look, self.st, self.pad, self.look.frame_height,
+                       breakable)
         panel.spaceBefore, panel.spaceAfter = self.look.size * 0.3, space_after
         return panel
 
@@ -559,22 +644,32 @@ class _Builder:
         if not rows:
             return None
         ncols = max(len(tr) for tr in rows)
+        # Columns of tick boxes are centred, headers included.
+        tick_cols = {i for tr in rows for i, cell in enumerate(tr) if cell.find("tick") is not None}
         data, header_rows = [], 0
         for r, tr in enumerate(rows):
             cells = []
-            for cell in tr:
+            for i, cell in enumerate(tr):
                 if cell.tag not in ("th", "td"):
                     raise ValueError(f"block markup: <{cell.tag}> is not allowed inside <tr>")
-                cells.append(_Para(_inline(cell), self.st[cell.tag if cell.tag == "th" else "cell"]))
+                tick = cell.find("tick")
+                if tick is not None:
+                    checked = tick.get("checked", "").lower() == "true"
+                    cells.append(_TickCell(self.look.size, self.look.leading, checked))
+                    continue
+                style = "cell" if cell.tag == "td" else "th_centre" if i in tick_cols else "th"
+                cells.append(_Para(_inline(cell), self.st[style]))
             cells += [""] * (ncols - len(cells))
             data.append(cells)
             if r == header_rows and len(tr) and all(c.tag == "th" for c in tr):
                 header_rows += 1
-        widths = [self.look.measure * p / 100 for p in _percentages(el.get("widths"), ncols)]
+        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
+        widths = [f"{p:.4f}%" for p in _percentages(el.get("widths"), ncols)]
         pad = self.look.size * 0.5
         commands = [
             ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *[("ALIGN", (i, 0), (i, -1), "CENTER") for i in sorted(tick_cols)],
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
