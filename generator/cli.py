@@ -106,6 +106,58 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
 
 
 @main.command()
+@click.argument("bookings", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@lessons_option
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Folder the packs are written to.")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of your own templates; any file here replaces the built-in one "
+                   "of the same name.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Force profile (YAML): force name, officer, local contacts.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Build N packs at once (default: one per CPU core).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--large-print", is_flag=True, help="18 pt text and 1.5 line spacing.")
+@click.option("--dyslexia-friendly", is_flag=True,
+              help="Cream pages, wider letter and line spacing.")
+@click.option("--force", is_flag=True,
+              help="Replace documents that were edited after lessonpack wrote them.")
+def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, paper,
+          large_print, dyslexia_friendly, force):
+    """Build a personalised pack for every booking in a CSV file: a term in one go.
+
+    \b
+    BOOKINGS needs a header row naming its columns: school, date, band, lesson
+    and optionally class. Dates are YYYY-MM-DD or DD/MM/YYYY. A bad row is
+    reported with its row number; the other rows still build.
+
+    \b
+    Example:
+      lessonpack batch spring-term.csv --jobs 4
+    """
+    import os
+
+    from .batch import run_batch
+    from .build import BuildOptions
+    from .errors import LessonpackError
+
+    templates = ((templates_dir,) if templates_dir else ()) + (default_dir("templates"),)
+    options = BuildOptions(
+        lessons_dir=_lessons(lessons_dir), output_dir=output_dir, templates=templates,
+        profile_path=profile_path, paper=paper, large_print=large_print,
+        dyslexia_friendly=dyslexia_friendly, force=force,
+    )
+    result = run_batch(bookings, options, jobs or os.cpu_count() or 1)
+    click.echo(f"Wrote {result.written} documents to {output_dir}/"
+               + (f" ({result.unchanged} unchanged)" if result.unchanged else ""))
+    summary = f"Built {result.built} of {result.total} bookings"
+    if result.failed:
+        raise LessonpackError(f"{summary}; {result.failed} failed")
+    click.echo(summary)
+
+
+@main.command()
 @lessons_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(lessons_dir, strict):

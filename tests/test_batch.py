@@ -1,0 +1,137 @@
+"""`lessonpack batch`: a bookings CSV in, one personalised pack per row out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import LESSONS, pdf_text, run_cli, squash
+
+BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
+FILES = ("answer-key.pdf", "discussion-guide.docx", "lesson-plan.docx", "lesson-plan.pdf",
+         "worksheet.docx", "worksheet.pdf")
+GOOD_PACKS = ("2026-03-04-hillside-academy/online-blackmail/ks3",
+              "2026-03-11-oak-tree-primary/whos-really-there/ks2")
+
+
+def batch(bookings: Path, output: Path, *args: str):
+    return run_cli("batch", str(bookings), "--lessons", str(LESSONS), "--output", str(output),
+                   *args)
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes()
+            for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def one_bad_row(tmp_path_factory):
+    """one-bad-row.csv built one row at a time: (Click result, output folder)."""
+    output = tmp_path_factory.mktemp("batch") / "output"
+    return batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "1"), output
+
+
+def test_good_rows_build_and_the_bad_row_is_named(one_bad_row):
+    result, output = one_bad_row
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith(
+        "one-bad-row.csv:row 3: unknown band 'ks5'; known: ks2, ks3, ks4, post16")
+    assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
+    assert result.stdout.splitlines() == [
+        "[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 6 documents",
+        "[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 6 documents",
+        f"Wrote 12 documents to {output}/",
+    ]
+    for pack, school, class_name in zip(GOOD_PACKS, ("Hillside Academy", "Oak Tree Primary"),
+                                        ("Year 8", "Year 6")):
+        assert sorted(p.name for p in (output / pack).iterdir()) == list(FILES)
+        worksheet = squash(pdf_text(output / pack / "worksheet.pdf"))
+        assert f"{school} · {class_name}" in worksheet
+    assert not any("riverside" in p.name for p in output.iterdir())
+    manifest = json.loads((output / "manifest.json").read_text())
+    assert sorted(manifest["files"]) == sorted(f"{pack}/{name}" for pack in GOOD_PACKS
+                                               for name in FILES)
+
+
+def test_rerun_skips_unchanged_documents(one_bad_row, tmp_path):
+    _, first = one_bad_row
+    output = tmp_path / "output"
+    shutil.copytree(first, output)
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
+    result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "1")
+    assert result.stdout.splitlines() == [
+        "[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 0 documents (6 unchanged)",
+        "[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 0 documents (6 unchanged)",
+        f"Wrote 0 documents to {output}/ (12 unchanged)",
+    ]
+    assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+
+def test_two_jobs_give_the_same_bytes_as_one(one_bad_row, tmp_path):
+    _, one_job = one_bad_row
+    result = batch(BOOKINGS / "one-bad-row.csv", tmp_path / "output", "--jobs", "2")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
+    assert files(tmp_path / "output") == files(one_job)
+
+
+def test_an_edited_document_fails_its_row_only(one_bad_row, tmp_path):
+    _, first = one_bad_row
+    output = tmp_path / "output"
+    shutil.copytree(first, output)
+    edited = output / GOOD_PACKS[1] / "worksheet.docx"
+    edited.write_bytes(b"a teacher's own version")
+    result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "2")
+    assert result.exit_code == 1
+    assert f"one-bad-row.csv:row 4: {edited}: has been changed since lessonpack wrote it; " \
+           "save your copy elsewhere, or use --force to replace it" in result.stderr
+    assert result.stderr.splitlines()[-1] == "Built 1 of 3 bookings; 2 failed"
+    assert edited.read_bytes() == b"a teacher's own version"
+
+
+def test_missing_column_stops_before_anything_builds(tmp_path):
+    result = batch(BOOKINGS / "missing-column.csv", tmp_path / "output")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "missing-column.csv: the header row has no 'band' column; the first row must name "
+        "the columns: school, date, band, lesson and optionally class "
+        "(found: school, date, lesson, class)\n")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "output").exists()
+
+
+def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
+    monkeypatch.chdir(BOOKINGS)
+    result = batch(Path("bad-values.csv"), tmp_path / "output")
+    assert result.exit_code == 1
+    where = "bad-values.csv"
+    assert result.stderr.splitlines() == [
+        f"{where}:row 2: unknown lesson 'online-scams'; known: online-blackmail, "
+        "think-before-you-share, whos-really-there",
+        f"{where}:row 3: bad date '2026-02-30'; write it as YYYY-MM-DD (e.g. 2026-03-04) "
+        "or DD/MM/YYYY",
+        f"{where}:row 4: empty school; fill it in (every booking needs a school, date, band "
+        "and lesson)",
+        f"{where}:row 5: empty lesson; fill it in (every booking needs a school, date, band "
+        "and lesson)",
+        f"{where}:row 7: same school, date, lesson and band as row 6, so both would be written "
+        "to 2026-03-11-oak-tree-primary/whos-really-there/ks2/; delete the repeated row, or "
+        "build it from another bookings file with another --output folder",
+        "Built 1 of 6 bookings; 5 failed",
+    ]
+
+
+@pytest.mark.parametrize("name", ["excel-utf8.csv", "excel-windows.csv"])
+def test_csv_saved_by_excel(tmp_path, name):
+    """BOM or Windows-1252, CRLF, UK dates, capitalised and reordered columns, an extra
+    column, and (UTF-8) the blank rows Excel leaves below the data."""
+    output = tmp_path / "output"
+    result = batch(BOOKINGS / name, output)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Built 1 of 1 bookings"
+    pack = output / "2026-03-18-st-marys-c-of-e-primary" / "think-before-you-share" / "ks2"
+    worksheet = squash(pdf_text(pack / "worksheet.pdf"))
+    assert "St Mary’s C of E Primary · Year 5 · 18 March 2026" in worksheet
