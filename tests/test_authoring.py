@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -203,19 +202,18 @@ def build_with(templates: Path, out: Path):
 def test_an_override_template_changes_the_output(tmp_path):
     mine = tmp_path / "templates"
     mine.mkdir()
-    macros = (TEMPLATES / "_macros.xml.j2").read_text(encoding="utf-8")
-    heading = '<h2>{{ heading }}</h2>\n'
-    assert heading in macros
-    (mine / "_macros.xml.j2").write_text(
-        macros.replace(heading, heading + "<p>Ask for PC Patel at the school office.</p>\n"),
+    worksheet = (TEMPLATES / "worksheet.xml.j2").read_text(encoding="utf-8")
+    (mine / "worksheet.xml.j2").write_text(worksheet.replace(
+        "</document>", "<p>Ask for PC Patel at the school office.</p>\n</document>"),
         encoding="utf-8")
     out = tmp_path / "out"
     result = build_with(mine, out)
     assert result.exit_code == 0, result.output
     pack = out / LESSON / "ks2"
-    for name in ("worksheet.pdf", "lesson-plan.pdf"):  # both use the overridden macro
+    for name in ("worksheet.pdf", "answer-key.pdf"):  # both come from worksheet.xml.j2
         assert "Ask for PC Patel at the school office." in squash(pdf_text(pack / name))
-    # The untouched templates still come from the built-in set.
+    # Every other template still comes from the built-in set.
+    assert "Ask for PC Patel" not in squash(pdf_text(pack / "lesson-plan.pdf"))
     assert "Spot the warning signs" in squash(pdf_text(pack / "worksheet.pdf"))
 
 
@@ -239,25 +237,22 @@ def test_a_template_cannot_reach_python_internals(tmp_path, expression, refused)
 def test_a_template_syntax_error_names_the_file_and_line(tmp_path):
     mine = tmp_path / "templates"
     mine.mkdir()
-    macros = (TEMPLATES / "_macros.xml.j2").read_text(encoding="utf-8").splitlines()
-    line = macros.index("{% for c in v.contacts %}") + 1
-    macros[line - 1] = "{% for c in %}"
-    (mine / "_macros.xml.j2").write_text("\n".join(macros) + "\n", encoding="utf-8")
+    macros = (TEMPLATES / "_macros.xml.j2").read_text(encoding="utf-8")
+    (mine / "_macros.xml.j2").write_text("{# my macros #}\n{% for c in %}{% endfor %}\n" + macros,
+                                         encoding="utf-8")
     result = build_with(mine, tmp_path / "out")
     assert result.exit_code == 1
-    assert result.output.startswith(f"{mine / '_macros.xml.j2'}:{line}: template syntax error: ")
-    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+    assert result.output.startswith(f"{mine / '_macros.xml.j2'}:2: template syntax error: ")
+    assert len(result.output.splitlines()) == 1
 
 
 def test_a_misspelt_name_in_a_template_names_the_file_and_line(tmp_path):
     mine = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, mine)
+    mine.mkdir()
     template = mine / "worksheet.xml.j2"
-    lines = template.read_text(encoding="utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if "{{ v.plan.title }}" in text)
-    lines[line - 1] = lines[line - 1].replace("v.plan.title", "v.plan.titel")
-    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    template.write_text("<document>\n<h1>{{ v.plan.title }}</h1>\n<p>{{ v.plan.titel }}</p>\n"
+                        "</document>\n", encoding="utf-8")
     result = build_with(mine, tmp_path / "out")
     assert result.exit_code == 1
-    assert result.output == (f"{template}:{line}: template error: 'generator.model.BandPlan "
+    assert result.output == (f"{template}:3: template error: 'generator.model.BandPlan "
                              "object' has no attribute 'titel'\n")
