@@ -273,7 +273,7 @@ class _Panel(Flowable):
         if not first or not rest:
             return []
         title = self.title
-        cont = f"{title} (continued)" if title else None
+        cont = title if not title or title.endswith(" (continued)") else f"{title} (continued)"
         args = (self.look, self.st, self.pad, self.frame_height, self.breakable)
         return [_Panel(first, title, *args), _Panel(rest, cont, *args)]
 

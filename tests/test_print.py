@@ -1,0 +1,218 @@
+"""Print-ready documents, read back as a teacher, a pupil or a checker would: fonts,
+type sizes, page counts, the worksheet cover, print variants and the Word twins."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from conftest import LESSONS, TEMPLATES, pdf_text, run_cli, squash
+
+BANDS = ("ks2", "ks3", "ks4", "post16")
+# Body text size per band (points): the size most of a document's letters are set in.
+BODY_SIZE = {"ks2": 14, "ks3": 12, "ks4": 12, "post16": 12}
+SMALL_PRINT_FLOOR = 10  # sources, header and footer: never smaller than this
+
+# Sensible page counts for a 50-60 minute session, per document type.
+PAGES = {"worksheet": (3, 8), "answer-key": (3, 10), "lesson-plan": (6, 13)}
+
+
+def packs(built: Path) -> list[Path]:
+    return sorted(p for p in built.glob("*/*") if p.is_dir())
+
+
+def font_sizes(path: Path) -> Counter:
+    """Characters set at each font size (rounded to 0.1 pt), over every page."""
+    sizes: Counter = Counter()
+
+    def visit(text, cm, tm, font_dict, font_size):
+        scale = abs(tm[3] * cm[3]) or 1
+        if text.strip():
+            sizes[round(font_size * scale, 1)] += len(text.strip())
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def body_size(path: Path) -> float:
+    return font_sizes(path).most_common(1)[0][0]
+
+
+def docx_headings(path: Path) -> list[str]:
+    """Every heading in a Word document, table cells (activity boxes) included."""
+    document = docx.Document(str(path))
+    body = document.element.body
+    out = []
+    for p in body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")).startswith("Heading"):
+            out.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return out
+
+
+# --- fonts and sizes ---------------------------------------------------------------
+
+
+def test_every_pdf_uses_only_embedded_atkinson_hyperlegible(built):
+    for pdf in sorted(built.rglob("*.pdf")):
+        reader = PdfReader(pdf)
+        for number, page in enumerate(reader.pages, 1):
+            fonts = page["/Resources"]["/Font"]
+            for ref in fonts.values():
+                font = ref.get_object()
+                name = font["/BaseFont"]
+                assert "AtkinsonHyperlegible" in name, f"{pdf} page {number}: {name}"
+                assert "/FontFile2" in font["/FontDescriptor"], f"{pdf}: {name} not embedded"
+
+
+@pytest.mark.parametrize("band", BANDS)
+def test_body_text_size_per_band(built, band):
+    for pack in packs(built):
+        for pdf in (pack.parent / band).glob("*.pdf"):
+            sizes = font_sizes(pdf)
+            assert body_size(pdf) >= BODY_SIZE[band], pdf
+            assert min(sizes) >= SMALL_PRINT_FLOOR, f"{pdf}: {min(sizes)} pt text"
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_page_counts_are_sensible(built, kind):
+    low, high = PAGES[kind]
+    for pack in packs(built):
+        pages = len(PdfReader(pack / f"{kind}.pdf").pages)
+        assert low <= pages <= high, f"{pack}/{kind}.pdf has {pages} pages"
+
+
+# --- the worksheet -----------------------------------------------------------------
+
+
+def test_worksheet_cover_has_title_band_and_write_in_fields(built):
+    for pack in packs(built):
+        first = squash(PdfReader(pack / "worksheet.pdf").pages[0].extract_text())
+        assert re.search(r"· worksheet for (Key Stage \d|Post-16) \(Years", first), pack
+        for label in ("Name:", "Class:", "Date:"):
+            assert label in first, pack
+
+
+def test_true_or_false_is_a_grid_with_a_true_and_a_false_column(built):
+    text = squash(pdf_text(built / "online-blackmail" / "ks3" / "worksheet.pdf"))
+    assert "Sentence True False 1." in text
+    # Not a two-item checklist under every statement any more.
+    assert "True False True False" not in text
+
+
+def test_web_addresses_in_signposting_are_never_broken(built, tmp_path):
+    large = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(large),
+                     "--lesson", "online-blackmail", "--large-print", "--dyslexia-friendly")
+    assert result.exit_code == 0, result.output
+    documents = [*built.glob("online-blackmail/*/*.pdf"), *large.rglob("*.pdf")]
+    for pdf in documents:
+        lines = [line.strip() for line in pdf_text(pdf).splitlines()]
+        for address in ("childline.org.uk", "ceop.police.uk/Safety-Centre", "bedfordshire.police.uk"):
+            if any(address[:8] in line for line in lines):
+                assert any(address in line for line in lines), f"{pdf}: {address} broken"
+
+
+def test_session_details_are_printed_on_the_worksheet_cover(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out),
+                     "--lesson", "whos-really-there", "--band", "ks3",
+                     "--school", "Hillside Academy", "--class", "Year 8", "--date", "2026-03-04")
+    assert result.exit_code == 0, result.output
+    sheet = next(out.rglob("worksheet.pdf"))
+    first = squash(PdfReader(sheet).pages[0].extract_text())
+    assert "Hillside Academy" in first
+    assert "Class: Year 8" in first
+    assert "Date: 4 March 2026" in first
+
+
+# --- print variants ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options, suffix", [
+    (("--large-print",), "-large-print"),
+    (("--dyslexia-friendly",), "-dyslexia-friendly"),
+    (("--paper", "letter"), "-letter"),
+    (("--paper", "letter", "--large-print", "--dyslexia-friendly"),
+     "-letter-large-print-dyslexia-friendly"),
+])
+def test_print_variants_build_under_their_own_names(tmp_path, options, suffix):
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out),
+                     "--lesson", "online-blackmail", "--band", "ks2", *options)
+    assert result.exit_code == 0, result.output
+    pack = out / "online-blackmail" / "ks2"
+    names = sorted(p.name for p in pack.iterdir())
+    assert names == sorted([f"answer-key{suffix}.pdf", f"discussion-guide{suffix}.docx",
+                            f"lesson-plan{suffix}.docx", f"lesson-plan{suffix}.pdf",
+                            f"worksheet{suffix}.docx", f"worksheet{suffix}.pdf"])
+    sheet = pack / f"worksheet{suffix}.pdf"
+    width, height = PdfReader(sheet).pages[0].mediabox[2:]
+    expected = (612, 792) if "letter" in suffix else (595.3, 841.9)
+    assert (round(float(width), 1), round(float(height), 1)) == pytest.approx(expected, abs=0.1)
+    if "large-print" in suffix:
+        assert body_size(sheet) >= 18
+        assert body_size(pack / f"lesson-plan{suffix}.pdf") >= 18
+
+
+# --- Word ----------------------------------------------------------------------------
+
+
+def test_reference_docx_lacking_a_style_is_one_clear_message(tmp_path):
+    templates = tmp_path / "my-templates"
+    templates.mkdir()
+    reference = docx.Document(str(TEMPLATES / "reference.docx"))
+    note = reference.styles["Note"].element
+    note.getparent().remove(note)
+    reference.save(str(templates / "reference.docx"))
+
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(tmp_path / "out"),
+                     "--templates", str(templates), "--lesson", "online-blackmail",
+                     "--band", "ks3")
+    assert result.exit_code == 1
+    assert "the Word reference document has no style 'Note'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("stem", ["worksheet", "lesson-plan"])
+def test_word_twins_hold_the_same_headings_as_their_pdfs(built, stem):
+    for pack in packs(built):
+        headings = docx_headings(pack / f"{stem}.docx")
+        pdf = squash(pdf_text(pack / f"{stem}.pdf"))
+        assert headings, pack
+        for heading in headings:
+            assert squash(heading) in pdf, f"{pack}/{stem}: {heading!r}"
+        activities = re.findall(r"Activity \w+: [^:]+?(?=[A-Z][a-z]+ |$)", pdf)
+        assert len([h for h in headings if h.startswith("Activity")]) >= len(set(activities))
+
+
+def test_worksheet_twin_reads_well_with_a_screen_reader(built):
+    document = docx.Document(str(built / "online-blackmail" / "ks3" / "worksheet.docx"))
+    headings = docx_headings(built / "online-blackmail" / "ks3" / "worksheet.docx")
+    assert headings[0].startswith("Online blackmail")
+    assert "Activity 1a: Spot the warning signs" in headings
+    assert "True or false?" in headings
+
+    texts = [p.text for table in document.tables for row in table.rows for cell in row.cells
+             for p in cell.paragraphs] + [p.text for p in document.paragraphs]
+    # Each tick box is a glyph followed by what it is for.
+    assert "\u2610 True" in texts and "\u2610 False" in texts
+    assert any(t.startswith("\u2610\t") for t in texts)
+    # Every data table repeats its header row on each page.
+    grids = [t for t in document.tables if t.style.name == "Table Grid"]
+    assert grids
+    for table in grids:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # Document language and properties.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
+    props = document.core_properties
+    assert props.title.endswith(": worksheet") and props.author and props.subject
