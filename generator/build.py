@@ -2,7 +2,14 @@
 
 Everything is rendered in memory before anything is written, so a failure in any
 document leaves the previous pack untouched; each file then replaces its old copy
-atomically, and the manifest is written last.
+atomically, and the manifest is written last (even when the build is interrupted
+while writing, so it always names every file lessonpack wrote).
+
+Two things keep it fast. A rebuild whose inputs (every content and template file, the
+options, the tool's version) match the ones recorded in the manifest, and whose files
+are still as written, stops before loading anything: it imports none of pydantic,
+Jinja2, reportlab or python-docx. And the documents of a build are rendered in a pool
+of forked processes, one per CPU core, after the content is loaded once.
 """
 
 from __future__ import annotations
@@ -10,21 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .content.loader import load_library
 from .errors import ContentError, LessonpackError, Problem
-from .model import Library, Profile, Session
-from .output import Entry, Manifest, check_output_dir, check_overwrites, sha256, write_atomic
-from .profile import load_profile
-from .render import DocMeta, PageStyle
-from .templating import render_markup
-from .validate import validate
-from .view import BandView, band_view
+from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
+                     file_sha256, sha256, write_atomic, write_documents)
+from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
+
+if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
+    from .model import Library, Profile, Session
+    from .view import BandView
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,14 @@ class BuildOptions:
     band_ids: tuple[str, ...] = ()
     scenario_ids: tuple[str, ...] = ()
     profile_path: Optional[Path] = None
-    session: Session = field(default_factory=Session)
+    session: Optional[Session] = None  # school, date and class; None for an unnamed pack
     paper: str = "a4"
     large_print: bool = False
     dyslexia_friendly: bool = False
     strict: bool = False
     force: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    jobs: int = 0  # processes rendering documents at once; 0: one per CPU core
 
 
 @dataclass
@@ -75,6 +83,9 @@ class BuildResult:
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
     """The library, or ContentError listing every problem. Returns the warnings."""
+    from .content.loader import load_library
+    from .validate import validate
+
     library, problems = load_library(lessons_dir)
     problems += validate(library, today)
     errors = [p for p in problems if not p.warning or strict]
@@ -84,41 +95,67 @@ def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Libra
 
 
 def build(options: BuildOptions) -> BuildResult:
-    library, warnings = load_checked(options.lessons_dir, options.today, options.strict)
-    profile = load_profile(options.profile_path, options.lessons_dir)
     check_output_dir(options.output_dir)
     manifest = Manifest.read(options.output_dir, f"lessonpack {__version__}")
-    result = build_packs(options, library, profile, manifest)
-    result.warnings = warnings
+    key, inputs_digest = build_fingerprint(options)
+    record = manifest.unchanged_build(key, inputs_digest)
+    if record is not None:  # nothing to do, and nothing heavy imported to find that out
+        return BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
+
+    from .profile import load_profile
+
+    library, warnings = load_checked(options.lessons_dir, options.today, options.strict)
+    profile = load_profile(options.profile_path, options.lessons_dir)
+    result = BuildResult(warnings=warnings)
+    try:
+        build_packs(options, library, profile, manifest, jobs=options.jobs, result=result)
+    except BaseException:  # a failure or Ctrl-C while writing: record what was written
+        if result.entries:
+            manifest.entries.update(result.entries)
+            write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
+        raise
     manifest.entries.update(result.entries)
-    if result.written or not (options.output_dir / "manifest.json").exists():
-        write_atomic(options.output_dir / "manifest.json", manifest.as_bytes())
+    files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
+    record = BuildRecord(inputs_digest, files, tuple(warnings))
+    if result.written or manifest.builds.get(key) != record:
+        manifest.builds[key] = record
+        write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
     return result
 
 
 def build_packs(options: BuildOptions, library: Library, profile: Profile,
-                manifest: Manifest) -> BuildResult:
+                manifest: Manifest, *, jobs: int = 1,
+                result: Optional[BuildResult] = None) -> BuildResult:
     """Render the selected packs' out-of-date documents and write them. The manifest is
     only read: the caller records result.entries and writes it, so a batch building packs
-    in parallel writes it once."""
+    in parallel writes it once. `result`, when given, is filled in as each document is
+    written, so the caller knows what was written even if writing is interrupted.
+    `jobs` above 1 renders in that many forked processes (0: one per CPU core)."""
+    if options.session is None:
+        from .model import Session
+
+        options = replace(options, session=Session())
+    result = result if result is not None else BuildResult()
     pairs = _select(library, options)
     digests = _InputDigests(options, library)
     variant = variant_suffix(options)
-    jobs = []  # (output name, inputs, digest, lesson id, band id, document)
+    todo = []  # (output name, inputs, digest, lesson id, band id, document)
     for lesson_id, band_id in pairs:
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
         for document in DOCUMENTS:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
-            jobs.append((name, inputs, digest, lesson_id, band_id, document))
-
-    result = BuildResult()
-    todo = [job for job in jobs if not manifest.is_current(job[0], job[2])]
-    result.unchanged = [job[0] for job in jobs if job not in todo]
+            if manifest.is_current(name, digest):
+                result.unchanged.append(name)
+            else:
+                todo.append((name, inputs, digest, lesson_id, band_id, document))
     check_overwrites(manifest, [job[0] for job in todo], options.force)
 
-    rendered: dict[str, bytes] = {}
+    from .templating import render_markup
+    from .view import band_view
+
+    renders: list[Callable[[], bytes]] = []
     views: dict[tuple[str, str], BandView] = {}
     markup: dict[tuple[str, str, str], ET.Element] = {}  # a PDF and its Word twin share it
     for name, _, _, lesson_id, band_id, document in todo:
@@ -128,14 +165,93 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         if key + (document.template,) not in markup:
             markup[key + (document.template,)] = render_markup(
                 options.templates, document.template, v=views[key], answers=False)
-        rendered[name] = render_document(markup[key + (document.template,)], views[key],
-                                         document, options)
+        renders.append(_Render(markup[key + (document.template,)], views[key], document,
+                               options))
+    rendered = render_all(renders, jobs)
 
-    for name, inputs, digest, *_ in todo:
-        write_atomic(options.output_dir / name, rendered[name])
-        result.entries[name] = Entry(sha256(rendered[name]), inputs, digest)
-        result.written.append(name)
+    write_documents(options.output_dir, [
+        (name, data, Entry(sha256(data), inputs, digest))
+        for (name, inputs, digest, *_), data in zip(todo, rendered)], result.entries)
+    result.written += [job[0] for job in todo]
     return result
+
+
+def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
+    """(options key, inputs digest): a hash of the options a build was asked for, and one
+    over every file it could read. Equal to a recorded pair means equal output."""
+    session = options.session
+    chosen = {
+        "version": __version__,
+        "cwd": os.getcwd(),  # warnings name files relative to it
+        "lessons": str(options.lessons_dir), "templates": [str(t) for t in options.templates],
+        "profile": str(options.profile_path), "lesson_ids": list(options.lesson_ids),
+        "band_ids": list(options.band_ids), "scenario_ids": list(options.scenario_ids),
+        "session": [str(getattr(session, name, None))
+                    for name in ("school", "date", "class_name")],
+        "paper": options.paper, "large_print": options.large_print,
+        "dyslexia_friendly": options.dyslexia_friendly, "strict": options.strict,
+        "today": options.today.isoformat(),  # contacts' ages are checked against it
+    }
+    key = sha256(json.dumps(chosen, sort_keys=True).encode())
+    digest = hashlib.sha256()
+    folders = (options.lessons_dir, *options.templates)
+    files = [options.profile_path] if options.profile_path else []
+    for folder in folders:
+        for parent, dirs, names in os.walk(folder):
+            dirs.sort()
+            files += [os.path.join(parent, name) for name in sorted(names)]
+    for path in files:
+        digest.update(f"{path}\0{file_sha256(path)}\0".encode())
+    return key, digest.hexdigest()
+
+
+class _Render:
+    """One document still to render; called here, or in a forked worker that inherited it."""
+
+    def __init__(self, root: ET.Element, view: BandView, document: Document,
+                 options: BuildOptions):
+        self.args = (root, view, document, options)
+
+    def __call__(self) -> bytes:
+        return render_document(*self.args)
+
+
+_pending: list[Callable[[], bytes]] = []  # what forked workers render, inherited not pickled
+
+
+def render_all(renders: list[Callable[[], bytes]], jobs: int = 1) -> list[bytes]:
+    """Each render's bytes, in order: in this process, or in `jobs` forked ones."""
+    import multiprocessing
+
+    jobs = min(jobs or _cpu_count(), len(renders))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [render() for render in renders]
+    global _pending
+    from .render import docx, pdf  # noqa: F401  imported once, before the fork
+
+    _pending = renders
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, _ignore_interrupts) as pool:
+            return pool.map(_render_pending, range(len(renders)), chunksize=1)
+    finally:
+        _pending = []
+
+
+def _render_pending(index: int) -> bytes:
+    return _pending[index]()
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def variant_suffix(options: BuildOptions) -> str:

@@ -74,9 +74,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("--force", is_flag=True,
               help="Replace documents that were edited after lessonpack wrote them.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render N documents at once (default: one per CPU core).")
 def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario_ids,
           profile_path, school, session_date, class_name, paper, large_print,
-          dyslexia_friendly, strict, force):
+          dyslexia_friendly, strict, force, jobs):
     """Build session packs: lesson plan, worksheet, answer key, discussion guide.
 
     \b
@@ -86,18 +88,21 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
       lessonpack build --school "Hillside Academy" --date 2026-03-04 --class "Year 8"
     """
     from .build import BuildOptions, build as run_build
-    from .model import Session
 
+    session = None  # the content model (pydantic) loads only when needed
+    if school or session_date or class_name:
+        from .model import Session
+
+        session = Session(school=school, date=session_date.date() if session_date else None,
+                          class_name=class_name)
     lessons = _lessons(lessons_dir)
     templates = ((templates_dir,) if templates_dir else ()) + (default_dir("templates"),)
     options = BuildOptions(
         lessons_dir=lessons, output_dir=output_dir, templates=templates,
         lesson_ids=lesson_ids, band_ids=band_ids, scenario_ids=scenario_ids,
-        profile_path=profile_path,
-        session=Session(school=school, date=session_date.date() if session_date else None,
-                        class_name=class_name),
+        profile_path=profile_path, session=session,
         paper=paper, large_print=large_print, dyslexia_friendly=dyslexia_friendly,
-        strict=strict, force=force,
+        strict=strict, force=force, jobs=jobs or 0,
     )
     result = run_build(options)
     _echo_warnings(result.warnings)
