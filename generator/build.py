@@ -334,6 +334,16 @@ def _find_template_file(search_path: tuple[Path, ...], name: str) -> Path:
     return search_path[-1] / name  # the renderer reports it missing
 
 
+def effective_templates(search_path: tuple[Path, ...]) -> dict[str, Path]:
+    """Each template file name with the file that wins for it (the first folder that has it)."""
+    found: dict[str, Path] = {}
+    for folder in search_path:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found.setdefault(path.relative_to(folder).as_posix(), path)
+    return dict(sorted(found.items()))
+
+
 class _InputDigests:
     """Which files each pack is made from, and one hash over them and the options, so
     an unchanged document can be recognised and skipped."""
@@ -348,9 +358,7 @@ class _InputDigests:
             shared.append(options.profile_path)
         elif (options.lessons_dir / "profile.yaml").exists():
             shared.append(options.lessons_dir / "profile.yaml")
-        templates = sorted({p for folder in options.templates for p in folder.rglob("*")
-                            if p.is_file()})
-        self.shared = tuple(shared) + tuple(templates)
+        self.shared = tuple(shared) + tuple(effective_templates(options.templates).values())
         opts = {k: str(v) for k, v in vars(options).items()
                 if k in ("paper", "large_print", "dyslexia_friendly", "session")}
         self.options_key = json.dumps(opts, sort_keys=True) + __version__
@@ -372,7 +380,8 @@ class _InputDigests:
 
     def _label(self, path: Path) -> str:
         roots = [(self.options.lessons_dir, "lessons")]
-        roots += [(folder, "templates") for folder in self.options.templates]
+        roots += [(folder, "templates") for folder in self.options.templates
+                  if path.is_relative_to(folder)][:1]
         label = f"profile/{path.name}"
         for root, name in roots:
             if path.is_relative_to(root):

@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import display_path
-from .resources import bundled, default_dir
+from .resources import bundled, default_dir, template_search_path
 
 LESSONS_HELP = "Content folder (default: ./lessons if present, else the built-in lessons)."
 
@@ -96,7 +96,7 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
         session = Session(school=school, date=session_date.date() if session_date else None,
                           class_name=class_name)
     lessons = _lessons(lessons_dir)
-    templates = ((templates_dir,) if templates_dir else ()) + (default_dir("templates"),)
+    templates = template_search_path(templates_dir)
     options = BuildOptions(
         lessons_dir=lessons, output_dir=output_dir, templates=templates,
         lesson_ids=lesson_ids, band_ids=band_ids, scenario_ids=scenario_ids,
@@ -147,7 +147,7 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     from .build import BuildOptions
     from .errors import LessonpackError
 
-    templates = ((templates_dir,) if templates_dir else ()) + (default_dir("templates"),)
+    templates = template_search_path(templates_dir)
     options = BuildOptions(
         lessons_dir=_lessons(lessons_dir), output_dir=output_dir, templates=templates,
         profile_path=profile_path, paper=paper, large_print=large_print,

@@ -20,3 +20,15 @@ def default_dir(name: str) -> Path:
     """./lessons or ./templates when the working folder has one, else the built-in one."""
     local = Path.cwd() / name
     return local if local.is_dir() else bundled(name)
+
+
+def template_search_path(user_dir: Path | None) -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins: --templates, then ./templates,
+    then the built-in ones, so a customised folder only needs the files it changes."""
+    folders = [user_dir] if user_dir else []
+    folders += [default_dir("templates"), bundled("templates")]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.resolve() not in [f.resolve() for f in unique]:
+            unique.append(folder)
+    return tuple(unique)

@@ -63,8 +63,15 @@ def test_worksheet_carries_warning_signs_and_signposting(built, lesson, band):
         assert squash(story["title"]) in text
         for sign in story["warning_signs"]:
             assert squash(sign["sign"]) in text
-    assert "Childline" in text and "0800 1111" in text
     assert "Where to get help" in text
+    contacts = {c["id"]: c for c in load(LESSONS / "contacts.yaml")["contacts"]}
+    for contact_id in plan["contacts"]:
+        contact = contacts[contact_id]
+        assert contact["name"] in text
+        for detail in ("phone", "web"):
+            if contact.get(detail):
+                assert squash(str(contact[detail])) in text
+    assert "Childline" in text and "0800 1111" in text  # every band signposts Childline
 
 
 @pytest.mark.parametrize("lesson", LESSON_IDS)
