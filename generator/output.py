@@ -122,13 +122,15 @@ def check_output_dir(root: Path) -> None:
     if root.exists() and not root.is_dir():
         raise OutputError(f"{display_path(root)}: --output names a file, not a folder; "
                           "choose a folder")
-    probe = root if root.exists() else next((p for p in root.parents if p.exists()), None)
-    if probe is not None and not probe.is_dir():
+    probe = root if root.exists() else next(p for p in root.absolute().parents if p.exists())
+    if not probe.is_dir():
         raise OutputError(f"{display_path(root)}: cannot make this folder, because "
                           f"{display_path(probe)} is a file; choose another --output folder")
-    if probe is None or not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"{display_path(root)}: cannot write to this folder (permission "
-                          "denied); choose another --output folder")
+    try:  # really try: os.access says yes to root even where the system says no
+        os.rmdir(tempfile.mkdtemp(prefix=".lessonpack-probe-", dir=probe))
+    except OSError as err:
+        raise OutputError(f"{display_path(root)}: cannot write to this folder "
+                          f"({err.strerror or err}); choose another --output folder") from None
 
 
 def check_overwrites(manifest: Manifest, names: list[str], force: bool) -> None:
