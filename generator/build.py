@@ -20,6 +20,7 @@ import json
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -165,8 +166,8 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         if key + (document.template,) not in markup:
             markup[key + (document.template,)] = render_markup(
                 options.templates, document.template, v=views[key], answers=False)
-        renders.append(_Render(markup[key + (document.template,)], views[key], document,
-                               options))
+        renders.append(partial(render_document, markup[key + (document.template,)],
+                               views[key], document, options))
     rendered = render_all(renders, jobs)
 
     write_documents(options.output_dir, [
@@ -205,18 +206,8 @@ def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
     return key, digest.hexdigest()
 
 
-class _Render:
-    """One document still to render; called here, or in a forked worker that inherited it."""
-
-    def __init__(self, root: ET.Element, view: BandView, document: Document,
-                 options: BuildOptions):
-        self.args = (root, view, document, options)
-
-    def __call__(self) -> bytes:
-        return render_document(*self.args)
-
-
-_pending: list[Callable[[], bytes]] = []  # what forked workers render, inherited not pickled
+# What forked workers render: inherited with the parent's memory, never pickled.
+_pending: list[Callable[[], bytes]] = []
 
 
 def render_all(renders: list[Callable[[], bytes]], jobs: int = 1) -> list[bytes]:
