@@ -113,7 +113,7 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
                 if terminal:
                     bar.update(1)
     finally:  # even when stopped part way, record every document that was written
-        if result.written or not (base.output_dir / MANIFEST).exists():
+        if result.written:
             write_atomic(base.output_dir / MANIFEST, manifest.as_bytes())
     for failure in held:
         click.echo(failure, err=True)
