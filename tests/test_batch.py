@@ -13,8 +13,8 @@ from conftest import LESSONS, pdf_text, run_cli, squash
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
 FILES = ("answer-key.pdf", "discussion-guide.docx", "lesson-plan.docx", "lesson-plan.pdf",
          "worksheet.docx", "worksheet.pdf")
-GOOD_PACKS = ("2026-03-04-hillside-academy/online-blackmail/ks3",
-              "2026-03-11-oak-tree-primary/whos-really-there/ks2")
+GOOD_PACKS = ("2026-03-04-hillside-academy-year-8/online-blackmail/ks3",
+              "2026-03-11-oak-tree-primary-year-6/whos-really-there/ks2")
 
 
 def batch(bookings: Path, output: Path, *args: str):
@@ -132,6 +132,6 @@ def test_csv_saved_by_excel(tmp_path, name):
     result = batch(BOOKINGS / name, output)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "Built 1 of 1 bookings"
-    pack = output / "2026-03-18-st-marys-c-of-e-primary" / "think-before-you-share" / "ks2"
+    pack = output / "2026-03-18-st-marys-c-of-e-primary-year-5" / "think-before-you-share" / "ks2"
     worksheet = squash(pdf_text(pack / "worksheet.pdf"))
     assert "St Mary’s C of E Primary · Year 5 · 18 March 2026" in worksheet
