@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -31,6 +30,8 @@ from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, c
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
+    import xml.etree.ElementTree as ET
+
     from .model import Library, Profile, Session
     from .view import BandView
 
