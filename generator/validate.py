@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Iterator
 
-from . import language, readability
+from . import fonts, language, readability
 from .content.yamlfile import YamlFile
 from .errors import Problem
 from .model import Library
@@ -43,6 +43,7 @@ def validate(library: Library, today: dt.date) -> list[Problem]:
     problems += _check_language(library)
     problems += _check_reading(library)
     problems += _check_contacts_age(library, today)
+    problems += _check_printable(library)
     return problems
 
 
@@ -315,4 +316,22 @@ def _check_contacts_age(lib: Library, today: dt.date) -> list[Problem]:
                 f"{contact.name}'s details were last verified on {contact.last_verified:%d %B %Y}, "
                 "over 12 months ago; check them against the source and update last_verified"),
                 warning=True))
+    return problems
+
+
+# --------------------------------------------------------------- printable text
+
+
+def _check_printable(lib: Library) -> list[Problem]:
+    """Warn where the PDF font has no glyph: that text would print as nothing."""
+    problems = []
+    for file in lib.sources.values():
+        for key, text in strings(file.data):
+            missing = fonts.unprintable(text)
+            if missing:
+                shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
+                problems.append(file.problem(key, (
+                    f"the PDF font cannot print {shown}{' …' if len(missing) > 5 else ''}; "
+                    "the PDFs will leave them out (the Word files keep them): use other "
+                    "characters, or accept that they are missing from the PDFs"), warning=True))
     return problems

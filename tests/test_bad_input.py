@@ -164,3 +164,16 @@ def test_build_refuses_bad_content_and_writes_nothing(lessons_copy, tmp_path):
     assert result.exit_code == 1
     assert "unknown field 'sumary'" in result.output
     assert not out.exists()
+
+
+def test_characters_the_pdf_font_cannot_print_are_a_warning(lessons_copy):
+    path = lessons_copy / SCENARIO
+    edit(path, "title: ", "title: Привет ")
+    line = line_of(path, "title: Привет")
+    result = validate(lessons_copy)
+    assert result.exit_code == 0  # a warning: the Word files still carry the text
+    assert (f"{path}:{line}: warning: the PDF font cannot print П (U+041F) р (U+0440) "
+            "и (U+0438) в (U+0432) е (U+0435) …; the PDFs will leave them out (the Word files "
+            "keep them): use other characters, or accept that they are missing from the PDFs"
+            ) in result.output.splitlines()
+    assert run_cli("validate", "--lessons", str(lessons_copy), "--strict").exit_code == 1
