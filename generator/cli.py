@@ -23,6 +23,38 @@ def lessons_option(f):
                         help=LESSONS_HELP)(f)
 
 
+def pack_options(f):
+    """Options every command that writes packs shares (build and batch)."""
+    options = [
+        lessons_option,
+        click.option("--output", "output_dir", type=click.Path(path_type=Path),
+                     default=Path("output"), show_default=True,
+                     help="Folder the packs are written to."),
+        click.option("--templates", "templates_dir",
+                     type=click.Path(path_type=Path, file_okay=False),
+                     help="Folder of your own templates; any file here replaces the built-in "
+                          "one of the same name."),
+        click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Force profile (YAML): force name, officer, local contacts."),
+        click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4",
+                     show_default=True),
+        click.option("--large-print", is_flag=True, help="18 pt text and 1.5 line spacing."),
+        click.option("--dyslexia-friendly", is_flag=True,
+                     help="Cream pages, wider letter and line spacing."),
+        click.option("--force", is_flag=True,
+                     help="Replace documents that were edited after lessonpack wrote them."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _not_blank(ctx, param, value):
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty; leave the option out instead")
+    return value
+
+
 def _lessons(lessons_dir: Path | None) -> Path:
     return lessons_dir or default_dir("lessons")
 
@@ -38,8 +70,9 @@ def main() -> None:
     """Generate online-safety session packs for every age band.
 
     \b
-    Each pack holds a lesson plan, a pupil worksheet and its answer key (PDF)
-    and a discussion guide the facilitator can edit (Word).
+    Each pack holds a lesson plan, a pupil worksheet and its answer key (PDF),
+    a discussion guide the facilitator can edit and Word twins of the plan and
+    worksheet for screen readers.
 
     \b
     Example:
@@ -49,31 +82,18 @@ def main() -> None:
 
 
 @main.command()
-@lessons_option
-@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Folder the packs are written to.")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of your own templates; any file here replaces the built-in one "
-                   "of the same name.")
+@pack_options
 @click.option("--lesson", "lesson_ids", multiple=True, metavar="ID",
               help="Build only this lesson (repeatable).")
 @click.option("--band", "band_ids", multiple=True, metavar="ID",
               help="Build only this age band: ks2, ks3, ks4 or post16 (repeatable).")
 @click.option("--scenario", "scenario_ids", multiple=True, metavar="ID",
               help="Build only the packs that use this scenario (repeatable).")
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Force profile (YAML): force name, officer, local contacts.")
-@click.option("--school", help="School name, printed on every document.")
+@click.option("--school", callback=_not_blank, help="School name, printed on every document.")
 @click.option("--date", "session_date", type=click.DateTime(["%Y-%m-%d"]),
               help="Session date, YYYY-MM-DD.")
-@click.option("--class", "class_name", help='Class, e.g. "Year 8".')
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--large-print", is_flag=True, help="18 pt text and 1.5 line spacing.")
-@click.option("--dyslexia-friendly", is_flag=True,
-              help="Cream pages, wider letter and line spacing.")
+@click.option("--class", "class_name", callback=_not_blank, help='Class, e.g. "Year 8".')
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
-@click.option("--force", is_flag=True,
-              help="Replace documents that were edited after lessonpack wrote them.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render N documents at once (default: one per CPU core).")
 def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario_ids,
@@ -112,22 +132,9 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
 
 @main.command()
 @click.argument("bookings", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@lessons_option
-@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Folder the packs are written to.")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of your own templates; any file here replaces the built-in one "
-                   "of the same name.")
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Force profile (YAML): force name, officer, local contacts.")
+@pack_options
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Build N packs at once (default: one per CPU core).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--large-print", is_flag=True, help="18 pt text and 1.5 line spacing.")
-@click.option("--dyslexia-friendly", is_flag=True,
-              help="Cream pages, wider letter and line spacing.")
-@click.option("--force", is_flag=True,
-              help="Replace documents that were edited after lessonpack wrote them.")
 def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, paper,
           large_print, dyslexia_friendly, force):
     """Build a personalised pack for every booking in a CSV file: a term in one go.
