@@ -27,6 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 from generator.errors import ReferenceDocError, TemplateError, display_path
 from generator.render import DocMeta, PageStyle
@@ -293,8 +295,7 @@ class _Writer:
 
     def paragraph(self, container, style: str):
         follows_table = _last_block_tag(container) == qn("w:tbl")
-        para = container.add_paragraph()
-        para._p.style = self.style_ids[style]
+        para = _add_paragraph(container, self.style_ids[style])
         if self.page_break_pending and container is self.doc:
             para.paragraph_format.page_break_before = True
             self.page_break_pending = False
@@ -356,21 +357,15 @@ class _Writer:
         heading_rows = True
         for row_el in rows:
             is_header = all(cell.tag == "th" for cell in row_el)
-            row = table.add_row()
-            _row_flag(row, "w:cantSplit")
-            if is_header and heading_rows:
-                _row_flag(row, "w:tblHeader")  # repeat on each page
-            heading_rows = heading_rows and is_header
-            for i, cell in enumerate(row.cells):
-                cell.width = Twips(col_widths[i])
-                if i >= len(row_el):
-                    continue
+            heading_rows = heading_rows and is_header  # header rows repeat on each page
+            cells = _add_row(table, col_widths, header=heading_rows)
+            for i, cell in enumerate(cells[:len(row_el)]):
                 para = cell.paragraphs[0]
                 tick = row_el[i].find("tick")
                 if tick is not None:
                     # The glyph and its label: a screen reader says what the box is for.
                     _tick(para, tick.get("checked", "").lower() == "true")
-                    para.add_run(" " + _clean(tick.get("label", "")))
+                    _add_run(para, " " + _clean(tick.get("label", "")))
                     continue
                 _inline(para, row_el[i], bold=row_el[i].tag == "th")
                 if row_el[i].tag == "th":
@@ -382,7 +377,7 @@ class _Writer:
         processors move a table whole to the next page after a kept-with-next heading."""
         if el.get("breakable", "").lower() == "true":
             if el.get("title"):
-                self.paragraph(container, "Heading 3").add_run(_clean(el.get("title")))
+                _add_run(self.paragraph(container, "Heading 3"), _clean(el.get("title")))
             self.blocks(el, container, width, in_note)
             return
         self._flush_page_break(container)
@@ -395,7 +390,7 @@ class _Writer:
         first = cell.paragraphs[0]._p
         if el.get("title"):
             title = self.paragraph(cell, "Heading 3")
-            title.add_run(_clean(el.get("title")))
+            _add_run(title, _clean(el.get("title")))
             title.paragraph_format.space_before = Twips(0)
         self.blocks(el, cell, width - 2 * _cell_margin(self.doc, "Box"), in_note)
         cell._tc.remove(first)  # the empty paragraph every new cell starts with
@@ -409,7 +404,7 @@ class _Writer:
         start = len(container.paragraphs)
         if el.get("title"):
             title = self.paragraph(container, "Note")
-            title.add_run(_clean(el.get("title"))).bold = True
+            _add_run(title, _clean(el.get("title")), bold=True)
         self.blocks(el, container, width, in_note=True)
         for para in container.paragraphs[start:-1]:
             para.paragraph_format.keep_with_next = True  # a call-out reads as one piece
@@ -420,7 +415,7 @@ class _Writer:
                 raise TemplateError(f"block markup: <checklist> holds <item>, not <{item.tag}>")
             para = self.paragraph(container, "Checklist")
             _tick(para, item.get("checked", "").lower() in ("true", "1", "yes"))
-            para.add_run("\t")
+            _add_run(para, "\t")
             _inline(para, item)
 
     def fields(self, el, container, width, in_note):
@@ -434,10 +429,10 @@ class _Writer:
             para.paragraph_format.tab_stops.add_tab_stop(
                 Twips(stop), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.LINES)
             if i:
-                para.add_run("\u00a0" * 3)  # clear of the previous line
-            para.add_run(_clean(field.get("label", "")) + ":").bold = True
+                _add_run(para, "\u00a0" * 3)  # clear of the previous line
+            _add_run(para, _clean(field.get("label", "")) + ":", bold=True)
             value = _MARKUP_SPACE.sub(" ", _clean(field.text or "")).strip()
-            para.add_run(f" {value}\t" if value else " \t")
+            _add_run(para, f" {value}\t" if value else " \t")
         para.paragraph_format.space_before = Pt(6)
         para.paragraph_format.space_after = Pt(10)
 
@@ -549,26 +544,72 @@ def _inline(para, el: Element, bold: bool = False) -> None:
         runs[-1][0] = runs[-1][0].rstrip(" ")
     for text, is_bold in runs:
         if text is LINE_BREAK:
-            para.add_run().add_break()
+            _add_run(para, "\n")  # a w:br, as python-docx writes a line break
         elif text:
-            run = para.add_run(text)
-            if is_bold:
-                run.bold = True
+            _add_run(para, text, bold=is_bold)
 
 
 def _tick(para, checked: bool) -> None:
-    box = para.add_run(BALLOT_BOX_X if checked else BALLOT_BOX)
-    _set_run_font(box, SYMBOL_FONT)
+    _add_run(para, BALLOT_BOX_X if checked else BALLOT_BOX, font=SYMBOL_FONT)
 
 
 def _clean(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
-def _set_run_font(run, font: str) -> None:
-    rfonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), font)
+# Paragraphs and runs are built with lxml directly: python-docx's generic element API
+# looks up every possible sibling in schema order on each insert, and its run-text
+# setter handles one character at a time. A document is thousands of these; the XML is
+# exactly what python-docx writes.
+_P, _PPR, _PSTYLE, _R, _RPR, _B, _RFONTS, _T, _TAB, _BR, _SECTPR, _VAL, _XML_SPACE = (
+    qn(tag) for tag in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:rFonts", "w:t",
+                        "w:tab", "w:br", "w:sectPr", "w:val", "xml:space")
+)
+_TR, _TRPR, _CANT_SPLIT, _TBL_HEADER, _TC, _TCPR, _TCW, _SHD, _W, _TYPE, _COLOR, _FILL = (
+    qn(tag) for tag in ("w:tr", "w:trPr", "w:cantSplit", "w:tblHeader", "w:tc", "w:tcPr",
+                        "w:tcW", "w:shd", "w:w", "w:type", "w:color", "w:fill")
+)
+_FONT_ATTRS = tuple(qn(attr) for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"))
+_RUN_SPECIALS = re.compile("([\t\r\n])")  # a tab, or a line break, as its own element
+
+
+def _add_paragraph(container, style_id: str) -> Paragraph:
+    """A new styled paragraph at the end of a document body (before its sectPr) or cell."""
+    if isinstance(container, _Cell):
+        parent, owner = container._tc, container
+    else:
+        parent, owner = container.element.body, container._body
+    p = parent.makeelement(_P)
+    if len(parent) and parent[-1].tag == _SECTPR:
+        parent[-1].addprevious(p)
+    else:
+        parent.append(p)
+    SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, style_id)
+    return Paragraph(p, owner)
+
+
+def _add_run(para, text: str = "", *, bold: bool = False, font: str | None = None):
+    """Append a run holding `text` (tabs and line breaks as w:tab and w:br) to a paragraph."""
+    r = SubElement(para._p, _R)
+    if bold or font:
+        rpr = SubElement(r, _RPR)
+        if font:
+            rfonts = SubElement(rpr, _RFONTS)
+            for attr in _FONT_ATTRS:
+                rfonts.set(attr, font)
+        if bold:
+            SubElement(rpr, _B)
+    for piece in _RUN_SPECIALS.split(text):
+        if piece == "\t":
+            SubElement(r, _TAB)
+        elif piece in ("\r", "\n"):
+            SubElement(r, _BR)
+        elif piece:
+            t = SubElement(r, _T)
+            t.text = piece
+            if len(piece.strip()) < len(piece):  # as python-docx: keep edge whitespace
+                t.set(_XML_SPACE, "preserve")
+    return r
 
 
 def _set_num(para, num_id: int) -> None:
@@ -617,16 +658,31 @@ def _row_flag(row, tag: str) -> None:
         )
 
 
+def _add_row(table, col_widths: list[int], header: bool) -> list[_Cell]:
+    """A row that never splits across pages (a header row repeats on each), one cell per
+    column, each cell of its column's width and holding one empty paragraph."""
+    tr = SubElement(table._tbl, _TR)
+    tr_pr = SubElement(tr, _TRPR)
+    SubElement(tr_pr, _CANT_SPLIT)
+    if header:
+        SubElement(tr_pr, _TBL_HEADER)
+    cells = []
+    for width in col_widths:
+        tc = SubElement(tr, _TC)
+        tc_w = SubElement(SubElement(tc, _TCPR), _TCW)
+        tc_w.set(_TYPE, "dxa")
+        tc_w.set(_W, str(width))
+        SubElement(tc, _P)
+        cells.append(_Cell(tc, table))
+    return cells
+
+
 def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.insert_element_before(
-        shd, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-        "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
-    )
+    """Cell shading; the cell's properties hold only its width (w:tcW) before it."""
+    shd = SubElement(cell._tc.tcPr, _SHD)
+    shd.set(_VAL, "clear")
+    shd.set(_COLOR, "auto")
+    shd.set(_FILL, fill)
 
 
 def _cell_margin(doc, table_style: str) -> int:
@@ -654,14 +710,14 @@ def _write_headers_and_footers(doc, meta: DocMeta) -> None:
         width = _text_width(section)
         for header, footer in _used_header_footer_pairs(doc, section):
             para = _replace_text_paragraphs(doc, header, "Header", width)
-            para.add_run(_clean(meta.header_left))
-            para.add_run("\t")
-            para.add_run(_clean(meta.header_right))
+            _add_run(para, _clean(meta.header_left))
+            _add_run(para, "\t")
+            _add_run(para, _clean(meta.header_right))
             para = _replace_text_paragraphs(doc, footer, "Footer", width)
-            para.add_run(_clean(meta.footer))
-            para.add_run("\tPage ")
+            _add_run(para, _clean(meta.footer))
+            _add_run(para, "\tPage ")
             add_field(para, "PAGE")
-            para.add_run(" of ")
+            _add_run(para, " of ")
             add_field(para, "NUMPAGES")
 
 
@@ -699,9 +755,7 @@ def add_field(para, instruction: str, placeholder: str = "1") -> None:
     """A Word field (PAGE, NUMPAGES, ...) as begin/instr/separate/result/end runs."""
 
     def run_with(child):
-        run = para.add_run()
-        run._r.append(child)
-        return run
+        _add_run(para).append(child)
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -713,7 +767,7 @@ def add_field(para, instruction: str, placeholder: str = "1") -> None:
     separate = OxmlElement("w:fldChar")
     separate.set(qn("w:fldCharType"), "separate")
     run_with(separate)
-    para.add_run(placeholder)  # shown until Word updates the field
+    _add_run(para, placeholder)  # shown until Word updates the field
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)

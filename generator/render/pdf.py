@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.rl_config import _FUZZ
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -169,6 +170,11 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
 # --- flowables -------------------------------------------------------------------------
 
 
+# What Paragraph.wrap (and breakLines, which turns frags into a word list) leaves behind.
+_WRAP_STATE = ("width", "height", "blPara", "_wrapWidths", "frags", "_width_max",
+               "_splitLongWordCount", "_hyphenations")
+
+
 class _Para(Paragraph):
     """A Paragraph with optional letter spacing (PDF Tc operator; reportlab's
     ParagraphStyle has no charSpace). Wraps narrower so tracked lines still fit."""
@@ -183,6 +189,21 @@ class _Para(Paragraph):
         return tx
 
     def wrap(self, availWidth, availHeight):
+        # Platypus measures a paragraph many times at the same width (keep-with-next,
+        # panels, table rows, the frame, split); its lines depend on the width alone, so
+        # breaking them once per width is enough. The state kept is what wrap() sets.
+        if availWidth < _FUZZ:
+            return super().wrap(availWidth, availHeight)
+        wraps = self.__dict__.setdefault("_wraps", {})
+        if availWidth in wraps:
+            size, state = wraps[availWidth]
+            self.__dict__.update(state)
+            return size
+        size = self._wrap(availWidth, availHeight)
+        wraps[availWidth] = size, {k: self.__dict__[k] for k in _WRAP_STATE if k in self.__dict__}
+        return size
+
+    def _wrap(self, availWidth, availHeight):
         cs = self._tracking()
         if not cs:
             return super().wrap(availWidth, availHeight)
