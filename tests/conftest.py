@@ -3,6 +3,7 @@ to read generated documents back as a user would see them."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,8 +22,12 @@ def run_cli(*args: str, cwd: Path | None = None):
     runner = CliRunner()
     if cwd is None:
         return runner.invoke(main, list(args), catch_exceptions=False)
-    with runner.isolated_filesystem(temp_dir=cwd):
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
         return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
 
 
 @pytest.fixture(scope="session")
