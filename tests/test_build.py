@@ -285,3 +285,13 @@ def test_every_command_has_help_with_an_example(command):
 def test_version():
     result = run_cli("--version")
     assert result.output.startswith("lessonpack, version ")
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+@pytest.mark.parametrize("band", BANDS)
+def test_worksheet_text_is_within_the_band_reading_target(built, lesson, band):
+    from generator.readability import check_reading
+
+    target = next(b for b in load(LESSONS / "bands.yaml")["bands"] if b["id"] == band)["reading"]
+    text = pdf_text(built / lesson / band / "worksheet.pdf")
+    assert check_reading(text, target["fk_grade_max"], target["sentence_words_max"], band) is None
