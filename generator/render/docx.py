@@ -94,9 +94,7 @@ def render_docx(
     writer.blocks(root, doc, _text_width(doc.sections[0]))
     _write_headers_and_footers(doc, meta)
     _set_core_properties(doc, meta, when)
-    out = io.BytesIO()
-    doc.save(out)
-    return deterministic_zip(out.getvalue())
+    return _zip_entries(_package_entries(doc))
 
 
 # --- reference document ------------------------------------------------------------
@@ -274,8 +272,9 @@ class _Writer:
         self.doc = doc
         self.numbering = doc.part.numbering_part.element if _has_numbering(doc) else None
         self.page_break_pending = False
-        # Style ids looked up once: python-docx's by-name lookup scans every style.
-        self.style_ids = {name: doc.styles[name].style_id for name in REQUIRED_STYLES}
+        # Styles looked up once: python-docx's by-name lookup scans every style.
+        self.styles = {name: doc.styles[name] for name in REQUIRED_STYLES}
+        self.style_ids = {name: style.style_id for name, style in self.styles.items()}
 
     # Each block handler takes (element, container, width in twips, inside a note?);
     # the container is the document body or a table cell (python-docx BlockItemContainer).
@@ -310,13 +309,13 @@ class _Writer:
     def para(self, el, container, width, in_note):
         style = "Note" if in_note else ("Small" if el.get("class") == "small" else "Normal")
         para = self.paragraph(container, style)
-        _inline(para, el)
-        runs = para.runs
-        lead_in = para.text.endswith(":") or (runs and all(r.bold for r in runs))
+        runs = _inline(para, el)
+        text = "".join("\n" if run is LINE_BREAK else run for run, _ in runs)
+        lead_in = text.endswith(":") or (runs and all(b and r is not LINE_BREAK for r, b in runs))
         if lead_in and not isinstance(container, _Cell):
             # "Points to draw out:" or a bold question introduces what follows:
             # never leave it alone at the foot of a page.
-            para.paragraph_format.keep_with_next = True
+            _keep_with_next(para)
 
     def answer(self, el, container, width, in_note):
         _inline(self.paragraph(container, "Answer"), el)
@@ -332,7 +331,7 @@ class _Writer:
                 # Same indents as the Note paragraphs (the numbering's own would shift
                 # this paragraph), so Word and LibreOffice draw one shaded box.
                 num_id = num_id or self._style_num_id(style)
-                note_format = self.doc.styles["Note"].paragraph_format
+                note_format = self.styles["Note"].paragraph_format
                 para.paragraph_format.left_indent = note_format.left_indent or Twips(0)
                 para.paragraph_format.first_line_indent = Twips(0)
             if num_id is not None:
@@ -392,13 +391,12 @@ class _Writer:
             title = self.paragraph(cell, "Heading 3")
             _add_run(title, _clean(el.get("title")))
             title.paragraph_format.space_before = Twips(0)
-        self.blocks(el, cell, width - 2 * _cell_margin(self.doc, "Box"), in_note)
+        self.blocks(el, cell, width - 2 * _cell_margin(self.styles["Box"]), in_note)
         cell._tc.remove(first)  # the empty paragraph every new cell starts with
         if cell._tc[-1].tag != qn("w:p"):
             cell.add_paragraph()  # Word requires a cell to end with a paragraph
-        paras = cell.paragraphs
-        for para in paras[:-1]:
-            para.paragraph_format.keep_with_next = True
+        for para in cell.paragraphs[:-1]:
+            _keep_with_next(para)
 
     def note(self, el, container, width, in_note):
         start = len(container.paragraphs)
@@ -407,7 +405,7 @@ class _Writer:
             _add_run(title, _clean(el.get("title")), bold=True)
         self.blocks(el, container, width, in_note=True)
         for para in container.paragraphs[start:-1]:
-            para.paragraph_format.keep_with_next = True  # a call-out reads as one piece
+            _keep_with_next(para)  # a call-out reads as one piece
 
     def checklist(self, el, container, width, in_note):
         for item in el:
@@ -457,7 +455,7 @@ class _Writer:
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _style_num_id(self, style: str) -> int | None:
-        num_pr = self.doc.styles[style].element.pPr
+        num_pr = self.styles[style].element.pPr
         num_pr = num_pr.find(qn("w:numPr")) if num_pr is not None else None
         num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
         return int(num_id.get(qn("w:val"))) if num_id is not None else None
@@ -500,8 +498,9 @@ def _has_numbering(doc) -> bool:
     return True
 
 
-def _inline(para, el: Element, bold: bool = False) -> None:
-    """Add el's inline content (text, <b>, <br/>) as runs, whitespace collapsed like HTML."""
+def _inline(para, el: Element, bold: bool = False) -> list[tuple[object, bool]]:
+    """Add el's inline content (text, <b>, <br/>) as runs, whitespace collapsed like HTML.
+    Returns the runs written: (text or LINE_BREAK, bold)."""
     pieces: list[tuple[str, bool]] = []
 
     def walk(node: Element, is_bold: bool) -> None:
@@ -542,11 +541,10 @@ def _inline(para, el: Element, bold: bool = False) -> None:
             runs.append([text, is_bold])
     if runs and runs[-1][0] is not LINE_BREAK:
         runs[-1][0] = runs[-1][0].rstrip(" ")
-    for text, is_bold in runs:
-        if text is LINE_BREAK:
-            _add_run(para, "\n")  # a w:br, as python-docx writes a line break
-        elif text:
-            _add_run(para, text, bold=is_bold)
+    written = [(text, is_bold) for text, is_bold in runs if text]
+    for text, is_bold in written:
+        _add_run(para, "\n" if text is LINE_BREAK else text, bold=is_bold and text is not LINE_BREAK)
+    return written
 
 
 def _tick(para, checked: bool) -> None:
@@ -569,6 +567,7 @@ _TR, _TRPR, _CANT_SPLIT, _TBL_HEADER, _TC, _TCPR, _TCW, _SHD, _W, _TYPE, _COLOR,
     qn(tag) for tag in ("w:tr", "w:trPr", "w:cantSplit", "w:tblHeader", "w:tc", "w:tcPr",
                         "w:tcW", "w:shd", "w:w", "w:type", "w:color", "w:fill")
 )
+_KEEP_NEXT = qn("w:keepNext")
 _FONT_ATTRS = tuple(qn(attr) for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"))
 _RUN_SPECIALS = re.compile("([\t\r\n])")  # a tab, or a line break, as its own element
 
@@ -586,6 +585,17 @@ def _add_paragraph(container, style_id: str) -> Paragraph:
         parent.append(p)
     SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, style_id)
     return Paragraph(p, owner)
+
+
+def _keep_with_next(para) -> None:
+    """w:keepNext, in schema order: right after the paragraph's style, if it has one."""
+    ppr = para._p.get_or_add_pPr()
+    if ppr.find(_KEEP_NEXT) is None:
+        style = ppr.find(_PSTYLE)
+        if style is not None:
+            style.addnext(ppr.makeelement(_KEEP_NEXT))
+        else:
+            ppr.insert(0, ppr.makeelement(_KEEP_NEXT))
 
 
 def _add_run(para, text: str = "", *, bold: bool = False, font: str | None = None):
@@ -685,9 +695,9 @@ def _shade(cell, fill: str) -> None:
     shd.set(_FILL, fill)
 
 
-def _cell_margin(doc, table_style: str) -> int:
+def _cell_margin(table_style) -> int:
     """The larger left/right cell margin a table style sets, in twips (Word's 108 default)."""
-    margins = doc.styles[table_style].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    margins = table_style.element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
     values = [108]
     if margins is not None:
         for side in ("w:left", "w:right", "w:start", "w:end"):
@@ -791,7 +801,32 @@ def _set_core_properties(doc, meta: DocMeta, when: datetime) -> None:
 def deterministic_zip(data: bytes) -> bytes:
     """Rewrite a zip package with fixed timestamps, sorted entries and fixed compression."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
+        return _zip_entries({info.filename: src.read(info) for info in src.infolist()})
+
+
+def _package_entries(doc) -> dict[str, bytes]:
+    """What doc.save() would zip, by zip entry name: python-docx's own package writer
+    steps, handed a collector instead of a zip file, so the entries are not compressed
+    only to be read back by deterministic_zip."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    entries: dict[str, bytes] = {}
+
+    class Collector:
+        def write(self, pack_uri, blob: bytes) -> None:
+            entries[pack_uri.membername] = blob
+
+    package, collector = doc.part.package, Collector()
+    for part in package.parts:
+        part.before_marshal()
+    PackageWriter._write_content_types_stream(collector, package.parts)
+    PackageWriter._write_pkg_rels(collector, package.rels)
+    PackageWriter._write_parts(collector, package.parts)
+    return entries
+
+
+def _zip_entries(entries: dict[str, bytes]) -> bytes:
+    """A zip of `entries` with fixed timestamps, sorted entries and fixed compression."""
     # [Content_Types].xml first, as Word writes it; then a stable order.
     names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()

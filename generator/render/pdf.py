@@ -518,7 +518,8 @@ class _KeepWithNext(KeepTogether):
     def split(self, aW, aH):
         content = self._content[:]
         frame = getattr(self, "_frame", None)
-        self.wrap(aW, aH)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):  # the frame has just wrapped it
+            self.wrap(aW, aH)
         if frame is None or getattr(frame, "_atTop", False):
             if self._H > aH and isinstance(self._body[0], _Panel):
                 # Heading and box are taller than a page: the box breaks, or the
