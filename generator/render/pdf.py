@@ -115,7 +115,9 @@ class _Look:
         return self.top - self.bottom
 
 
+@functools.lru_cache(maxsize=16)
 def _look(page: PageStyle) -> _Look:
+    """The same object for the same PageStyle: its paragraph styles key the parse cache."""
     em_per_char = _register_fonts()
     size = float(page.body_size)
     ratio = max(page.leading, 1.2)
@@ -175,9 +177,32 @@ _WRAP_STATE = ("width", "height", "blPara", "_wrapWidths", "frags", "_width_max"
                "_splitLongWordCount", "_hyphenations")
 
 
+# Parsed paragraph markup by (markup, style): a pack prints the same safeguarding notes,
+# contacts and stories in several documents. Bounded for long batch runs.
+_PARSED: dict[tuple[str, ParagraphStyle], tuple] = {}
+_PARSED_MAX = 4096
+
+
 class _Para(Paragraph):
     """A Paragraph with optional letter spacing (PDF Tc operator; reportlab's
-    ParagraphStyle has no charSpace). Wraps narrower so tracked lines still fit."""
+    ParagraphStyle has no charSpace). Wraps narrower so tracked lines still fit.
+    Markup seen before is not parsed again: the new paragraph gets copies of the frags."""
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, **kwargs):
+        if frags is not None or bulletText is not None or kwargs or style is None:
+            super().__init__(text, style, bulletText, frags, **kwargs)  # a split's parts
+            return
+        parsed = _PARSED.get((text, style))
+        if parsed is None:
+            super().__init__(text, style)
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[text, style] = (self.text, self.style, [f.clone() for f in self.frags])
+            return
+        clean_text, parsed_style, frags = parsed
+        # Each paragraph owns its frags (ABag.clone copies the attributes): reportlab
+        # may change a paragraph's frags as it lays it out.
+        super().__init__(clean_text, parsed_style, frags=[f.clone() for f in frags])
 
     def _tracking(self) -> float:
         return getattr(self.style, "lpTracking", 0.0)
