@@ -539,12 +539,22 @@ class _KeepWithNext(KeepTogether):
     def __init__(self, head: list[Flowable], body: list[Flowable]):
         super().__init__(head + body)
         self._head, self._body = head, body
+        self._measured: dict[float, tuple] = {}
+
+    def wrap(self, aW, aH):
+        # The heights depend on the width alone; reportlab's measuring also deep-copies
+        # the frame each time, so measure once per width.
+        if aW not in self._measured:
+            width, _ = super().wrap(aW, aH)
+            self._measured[aW] = width, self._H, self._H0
+        width, self._H, self._H0 = self._measured[aW]
+        self._wrapInfo = aW, aH
+        return width, 0xFFFFFF  # as KeepTogether: always asks to be split
 
     def split(self, aW, aH):
         content = self._content[:]
         frame = getattr(self, "_frame", None)
-        if getattr(self, "_wrapInfo", None) != (aW, aH):  # the frame has just wrapped it
-            self.wrap(aW, aH)
+        self.wrap(aW, aH)
         if frame is None or getattr(frame, "_atTop", False):
             if self._H > aH and isinstance(self._body[0], _Panel):
                 # Heading and box are taller than a page: the box breaks, or the
