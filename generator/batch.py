@@ -254,6 +254,8 @@ def _start_worker(loaded: Loaded) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # on Ctrl-C the parent stops the pool
     from .render import docx, pdf  # noqa: F401  reportlab and python-docx, once per worker
 
+    pdf.prepare()
+
 
 def _build_in_worker(task: Task):
     return _build_row(task, _loaded)

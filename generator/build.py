@@ -221,6 +221,8 @@ def render_all(renders: list[Callable[[], bytes]], jobs: int = 1) -> list[bytes]
     global _pending
     from .render import docx, pdf  # noqa: F401  imported once, before the fork
 
+    pdf.prepare()  # fonts registered once, shared by every worker
+
     _pending = renders
     try:
         with multiprocessing.get_context("fork").Pool(jobs, _ignore_interrupts) as pool:

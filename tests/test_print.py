@@ -4,7 +4,6 @@ type sizes, page counts, the worksheet cover, print variants and the Word twins.
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 

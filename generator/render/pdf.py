@@ -13,7 +13,6 @@ import functools
 import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -42,6 +41,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
+from ..fonts import font_file
+
 from . import DocMeta, PageStyle
 
 __all__ = ["render_pdf"]
@@ -69,15 +70,17 @@ HEADINGS = ("h1", "h2", "h3")
 # --- fonts -----------------------------------------------------------------------------
 
 
+def prepare() -> None:
+    """Do the once-per-process set-up now (before forking workers, so they share it)."""
+    _register_fonts()
+
+
 @functools.cache
 def _register_fonts() -> float:
     """Register Atkinson Hyperlegible once per process; return its average character
     width in ems (used to size the text column)."""
-    import fontpkg_atkinson_hyperlegible
-
-    files = Path(fontpkg_atkinson_hyperlegible.__file__).parent / "files"
-    pdfmetrics.registerFont(TTFont(FONT, str(files / "AtkinsonHyperlegible-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(files / "AtkinsonHyperlegible-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT, str(font_file("Regular"))))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_file("Bold"))))
     # Italic maps to upright: bold is the only emphasis we ever show.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     # Otherwise every page's preamble names an unembedded Helvetica.
