@@ -85,15 +85,31 @@ class BuildResult:
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
     """The library, or ContentError listing every problem. Returns the warnings."""
+    from .validate import check_text
+
+    library, problems = load_structure(lessons_dir, today, strict)
+    return library, raise_errors(problems + check_text(library), strict)
+
+
+def load_structure(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
+    """The library once it is sound enough to render (references, timings); its text is
+    not checked yet. Raises ContentError, with every problem found, if it is not."""
     from .content.loader import load_library
-    from .validate import validate
+    from .validate import check_structure, check_text
 
     library, problems = load_library(lessons_dir)
-    problems += validate(library, today)
-    errors = [p for p in problems if not p.warning or strict]
-    if errors:
-        raise ContentError(problems if strict else errors)
+    problems += check_structure(library, today)
+    if any(not p.warning or strict for p in problems):
+        raise_errors(problems + check_text(library), strict)  # report everything at once
     return library, problems
+
+
+def raise_errors(problems: list[Problem], strict: bool) -> list[Problem]:
+    """Raise ContentError if any problem is an error (any at all, when strict); else
+    return the problems, which are then all warnings."""
+    if any(not p.warning or strict for p in problems):
+        raise ContentError(problems if strict else [p for p in problems if not p.warning])
+    return problems
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -105,17 +121,24 @@ def build(options: BuildOptions) -> BuildResult:
         return BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
 
     from .profile import load_profile
+    from .validate import check_text
 
-    library, warnings = load_checked(options.lessons_dir, options.today, options.strict)
+    library, warnings = load_structure(options.lessons_dir, options.today, options.strict)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
+
+    def check_words() -> None:  # runs while worker processes render; nothing is written before
+        result.warnings = raise_errors(warnings + check_text(library), options.strict)
+
     try:
-        build_packs(options, library, profile, manifest, jobs=options.jobs, result=result)
+        build_packs(options, library, profile, manifest, jobs=options.jobs, result=result,
+                    meanwhile=check_words)
     except BaseException:  # a failure or Ctrl-C while writing: record what was written
         if result.entries:
             manifest.entries.update(result.entries)
             write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
         raise
+    warnings = result.warnings
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
     record = BuildRecord(inputs_digest, files, tuple(warnings))
@@ -127,12 +150,15 @@ def build(options: BuildOptions) -> BuildResult:
 
 def build_packs(options: BuildOptions, library: Library, profile: Profile,
                 manifest: Manifest, *, jobs: int = 1,
-                result: Optional[BuildResult] = None) -> BuildResult:
+                result: Optional[BuildResult] = None,
+                meanwhile: Callable[[], None] = lambda: None) -> BuildResult:
     """Render the selected packs' out-of-date documents and write them. The manifest is
     only read: the caller records result.entries and writes it, so a batch building packs
     in parallel writes it once. `result`, when given, is filled in as each document is
     written, so the caller knows what was written even if writing is interrupted.
-    `jobs` above 1 renders in that many forked processes (0: one per CPU core)."""
+    `jobs` above 1 renders in that many forked processes (0: one per CPU core).
+    `meanwhile` runs once rendering has started, before anything is written; if it
+    raises, nothing is written."""
     if options.session is None:
         from .model import Session
 
@@ -154,22 +180,28 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
                 todo.append((name, inputs, digest, lesson_id, band_id, document))
     check_overwrites(manifest, [job[0] for job in todo], options.force)
 
-    from .templating import render_markup
+    from .templating import preload
     from .view import band_view
 
-    renders: list[Callable[[], bytes]] = []
+    preload(options.templates, [name for name in effective_templates(options.templates)
+                                if name.endswith(".xml.j2")])
+    # One render job per pack and template: its markup is made once, in the worker, and
+    # feeds both the PDF and its Word twin. Jobs with two documents go first, so the
+    # last job to finish is a short one and no worker sits idle at the end.
     views: dict[tuple[str, str], BandView] = {}
-    markup: dict[tuple[str, str, str], ET.Element] = {}  # a PDF and its Word twin share it
-    for name, _, _, lesson_id, band_id, document in todo:
-        key = (lesson_id, band_id)
-        if key not in views:
-            views[key] = band_view(library, lesson_id, band_id, profile, options.session)
-        if key + (document.template,) not in markup:
-            markup[key + (document.template,)] = render_markup(
-                options.templates, document.template, v=views[key], answers=False)
-        renders.append(partial(render_document, markup[key + (document.template,)],
-                               views[key], document, options))
-    rendered = render_all(renders, jobs)
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for index, (_, _, _, lesson_id, band_id, document) in enumerate(todo):
+        if (lesson_id, band_id) not in views:
+            views[(lesson_id, band_id)] = band_view(library, lesson_id, band_id, profile,
+                                                   options.session)
+        groups.setdefault((lesson_id, band_id, document.template), []).append(index)
+    order = sorted(groups, key=lambda key: -len(groups[key]))
+    renders = [partial(render_group, views[key[:2]], key[2], [todo[i][5] for i in groups[key]],
+                       options) for key in order]
+    rendered: list[bytes] = [b""] * len(todo)
+    for key, documents in zip(order, render_all(renders, jobs, meanwhile)):
+        for index, data in zip(groups[key], documents):
+            rendered[index] = data
 
     write_documents(options.output_dir, [
         (name, data, Entry(sha256(data), inputs, digest))
@@ -208,30 +240,34 @@ def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
 
 
 # What forked workers render: inherited with the parent's memory, never pickled.
-_pending: list[Callable[[], bytes]] = []
+_pending: list[Callable[[], list[bytes]]] = []
 
 
-def render_all(renders: list[Callable[[], bytes]], jobs: int = 1) -> list[bytes]:
-    """Each render's bytes, in order: in this process, or in `jobs` forked ones."""
+def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
+               meanwhile: Callable[[], None] = lambda: None) -> list[list[bytes]]:
+    """Each render's bytes, in order: in this process, or in `jobs` forked ones while
+    this one runs `meanwhile` (which, if it raises, stops them)."""
     import multiprocessing
 
     jobs = min(jobs or _cpu_count(), len(renders))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        meanwhile()
         return [render() for render in renders]
     global _pending
     from .render import docx, pdf  # noqa: F401  imported once, before the fork
 
     pdf.prepare()  # fonts registered once, shared by every worker
-
     _pending = renders
     try:
         with multiprocessing.get_context("fork").Pool(jobs, _ignore_interrupts) as pool:
-            return pool.map(_render_pending, range(len(renders)), chunksize=1)
+            pending = pool.map_async(_render_pending, range(len(renders)), chunksize=1)
+            meanwhile()
+            return pending.get()
     finally:
         _pending = []
 
 
-def _render_pending(index: int) -> bytes:
+def _render_pending(index: int) -> list[bytes]:
     return _pending[index]()
 
 
@@ -254,6 +290,15 @@ def variant_suffix(options: BuildOptions) -> str:
     parts += ["large-print"] if options.large_print else []
     parts += ["dyslexia-friendly"] if options.dyslexia_friendly else []
     return "".join(f"-{p}" for p in parts)
+
+
+def render_group(view: BandView, template: str, documents: list[Document],
+                 options: BuildOptions) -> list[bytes]:
+    """The documents one template makes for one pack (a PDF and its Word twin)."""
+    from .templating import render_markup
+
+    root = render_markup(options.templates, template, v=view, answers=False)
+    return [render_document(root, view, document, options) for document in documents]
 
 
 def render_document(root: ET.Element, view: BandView, document: Document,

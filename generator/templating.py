@@ -17,13 +17,25 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import TemplateError, display_path
 
-DOCUMENT_TEMPLATES = ("lesson-plan.xml.j2", "worksheet.xml.j2", "answer-key.xml.j2",
-                      "discussion-guide.xml.j2")
+def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
+    """`search_path`: user template folders first, the built-in templates last. Compiled
+    templates are kept while the folders' files stay the same; adding, removing or
+    editing one gives a new environment (Jinja alone would miss a new file that
+    overrides one it has already compiled)."""
+    return _environment(search_path, _listing(search_path))
+
+
+def _listing(search_path: tuple[Path, ...]) -> tuple:
+    stamps = []
+    for folder in search_path:
+        for path in sorted(folder.rglob("*.j2")):
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=8)
-def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
-    """`search_path`: user template folders first, the built-in templates last."""
+def _environment(search_path: tuple[Path, ...], listing: tuple) -> jinja2.Environment:
     return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         autoescape=True,
@@ -32,6 +44,16 @@ def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def preload(search_path: tuple[Path, ...], names) -> None:
+    """Compile templates now, so worker processes forked later inherit them compiled."""
+    env = environment(search_path)
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # reported, with its file and line, when the template is rendered
 
 
 def render_markup(search_path: tuple[Path, ...], name: str, **context) -> ET.Element:

@@ -34,17 +34,23 @@ PUPIL_PLAN_FIELDS = [
 
 
 def validate(library: Library, today: dt.date) -> list[Problem]:
-    problems: list[Problem] = []
+    return check_structure(library, today) + check_text(library)
+
+
+def check_structure(library: Library, today: dt.date) -> list[Problem]:
+    """References, timings and dates: what must hold before a pack can be put together."""
     if not library.bands:
-        return problems  # the loader already said why
-    problems += _check_references(library)
-    problems += _check_plans(library)
-    problems += _check_scenarios(library)
-    problems += _check_language(library)
-    problems += _check_reading(library)
-    problems += _check_contacts_age(library, today)
-    problems += _check_printable(library)
-    return problems
+        return []  # the loader already said why
+    return (_check_references(library) + _check_plans(library) + _check_scenarios(library)
+            + _check_contacts_age(library, today))
+
+
+def check_text(library: Library) -> list[Problem]:
+    """Language, reading level and printable characters: the slower checks of the words
+    themselves, which a build runs while its first documents render."""
+    if not library.bands:
+        return []
+    return _check_language(library) + _check_reading(library) + _check_printable(library)
 
 
 # ------------------------------------------------------------------ references
