@@ -32,7 +32,8 @@ from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
     import xml.etree.ElementTree as ET
 
-    from .model import Library, Profile, Session
+    from .model import Library, Profile
+    from .session import Session
     from .view import BandView
 
 
@@ -160,7 +161,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     `meanwhile` runs once rendering has started, before anything is written; if it
     raises, nothing is written."""
     if options.session is None:
-        from .model import Session
+        from .session import Session
 
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()

@@ -109,9 +109,9 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
     """
     from .build import BuildOptions, build as run_build
 
-    session = None  # the content model (pydantic) loads only when needed
+    session = None  # not personalised
     if school or session_date or class_name:
-        from .model import Session
+        from .session import Session
 
         session = Session(school=school, date=session_date.date() if session_date else None,
                           class_name=class_name)

@@ -13,6 +13,8 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .session import Session  # noqa: F401  (part of the model's public names)
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -268,18 +270,6 @@ class Profile(Record):
     officer_name: Optional[Text] = None
     local_contacts: tuple[LocalContact, ...] = ()
     logo: Optional[Text] = None  # image path, relative to the profile file
-
-
-class Session(Record):
-    """Who a pack is for: printed on covers and headers when given."""
-
-    school: Optional[Text] = None
-    date: Optional[dt.date] = None
-    class_name: Optional[Text] = None
-
-    @property
-    def date_text(self) -> Optional[str]:
-        return f"{self.date.day} {self.date:%B %Y}" if self.date else None
 
 
 # ------------------------------------------------------------------ the library

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .model import Session
+from .session import Session
 
 
 def slugify(text: str) -> str:

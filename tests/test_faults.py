@@ -376,3 +376,16 @@ def test_a_build_with_other_options_cannot_make_a_skip_stale(site):
     result = build_site(site)
     assert result.output.startswith("Wrote 6 documents")
     assert "Changed" not in squash(pdf_text(site / "output" / PACK / "worksheet.pdf"))
+
+
+def test_an_unchanged_personalised_rebuild_imports_no_heavy_library(site):
+    personal = ("--school", "Hillside Academy", "--date", "2026-03-04", "--class", "Year 8")
+    assert "Wrote 6 documents" in build_site(site, *personal).output
+    command = [sys.executable, "-X", "importtime", "-m", "generator", "build",
+               "--lessons", str(site / "lessons"), "--templates", str(site / "templates"),
+               "--output", str(site / "output"), *ONE_PACK, *personal]
+    done = subprocess.run(command, cwd=os.getcwd(), capture_output=True, text=True, check=True)
+    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ (6 unchanged)\n"
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
