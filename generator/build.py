@@ -142,7 +142,8 @@ def build(options: BuildOptions) -> BuildResult:
     warnings = result.warnings
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
-    record = BuildRecord(inputs_digest, files, tuple(warnings))
+    extra = {profile.logo: file_sha256(profile.logo)} if profile.logo else {}
+    record = BuildRecord(inputs_digest, files, tuple(warnings), extra)
     if result.written or manifest.builds.get(key) != record:
         manifest.builds[key] = record
         write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
@@ -166,7 +167,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()
     pairs = _select(library, options)
-    digests = _InputDigests(options, library)
+    digests = _InputDigests(options, library, profile)
     variant = variant_suffix(options)
     todo = []  # (output name, inputs, digest, lesson id, band id, document)
     for lesson_id, band_id in pairs:
@@ -312,6 +313,7 @@ def render_document(root: ET.Element, view: BandView, document: Document,
         header_left=view.lesson.title,
         header_right=f"{view.band.name} · ages {view.band.ages}",
         footer=view.footer,
+        logo=Path(view.profile.logo) if view.profile.logo else None,
     )
     page = page_style(view.band.id, options)
     if document.format == "docx":
@@ -388,7 +390,7 @@ class _InputDigests:
     """Which files each pack is made from, and one hash over them and the options, so
     an unchanged document can be recognised and skipped."""
 
-    def __init__(self, options: BuildOptions, library: Library):
+    def __init__(self, options: BuildOptions, library: Library, profile: Profile):
         self.options = options
         self.library = library
         self._hashes: dict[str, str] = {}  # input label -> sha256 of its bytes
@@ -398,6 +400,8 @@ class _InputDigests:
             shared.append(options.profile_path)
         elif (options.lessons_dir / "profile.yaml").exists():
             shared.append(options.lessons_dir / "profile.yaml")
+        if profile.logo:
+            shared.append(Path(profile.logo))
         self.shared = tuple(shared) + tuple(effective_templates(options.templates).values())
         opts = {k: str(v) for k, v in vars(options).items()
                 if k in ("paper", "large_print", "dyslexia_friendly", "session")}

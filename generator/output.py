@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -54,15 +54,20 @@ class BuildRecord:
     inputs_digest: str
     files: dict[str, str]  # name -> sha256 as written
     warnings: tuple[Problem, ...]  # shown again when the rebuild is skipped
+    # Files read from outside the content and template folders (a profile's logo),
+    # path -> sha256: the skip check cannot know them without loading the profile.
+    extra_inputs: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {"inputs_digest": self.inputs_digest, "files": dict(sorted(self.files.items())),
-                "warnings": [[w.path, w.line, w.message, w.warning] for w in self.warnings]}
+                "warnings": [[w.path, w.line, w.message, w.warning] for w in self.warnings],
+                "extra_inputs": dict(sorted(self.extra_inputs.items()))}
 
     @classmethod
     def from_json(cls, data: dict) -> "BuildRecord":
         return cls(data["inputs_digest"], dict(data["files"]),
-                   tuple(Problem(*w) for w in data["warnings"]))
+                   tuple(Problem(*w) for w in data["warnings"]),
+                   dict(data.get("extra_inputs", {})))
 
 
 class Manifest:
@@ -108,6 +113,8 @@ class Manifest:
         if record is None or record.inputs_digest != inputs_digest:
             return None
         if any(file_sha256(self.root / name) != sha for name, sha in record.files.items()):
+            return None
+        if any(file_sha256(Path(path)) != sha for path, sha in record.extra_inputs.items()):
             return None
         return record
 

@@ -105,3 +105,45 @@ def test_a_missing_profile_file_is_named(tmp_path):
                      "--profile", str(missing))
     assert result.exit_code == 1
     assert result.output == f"{missing}: no such file\n"
+
+
+def _logo(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), (20, 40, 90)).save(path)
+    return path
+
+
+def test_a_profile_logo_is_printed_in_every_header(tmp_path):
+    _logo(tmp_path / "crest.png")
+    profile = tmp_path / "force.yaml"
+    profile.write_text("force_name: Testshire Constabulary\nlogo: crest.png\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--profile",
+                     str(profile), "--lesson", "whos-really-there", "--band", "ks2")
+    assert result.exit_code == 0, result.output
+    pack = out / "whos-really-there" / "ks2"
+    for pdf in pack.glob("*.pdf"):
+        for page in PdfReader(pdf).pages:
+            assert page.images, f"{pdf.name}: a page without the logo"
+    for path in pack.glob("*.docx"):
+        header = docx.Document(str(path)).sections[0].header
+        assert header._element.xpath(".//pic:pic"), f"{path.name}: no logo in the header"
+    # A new logo is a changed input: the pack is rendered again.
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), (90, 20, 20)).save(tmp_path / "crest.png")
+    again = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--profile",
+                    str(profile), "--lesson", "whos-really-there", "--band", "ks2")
+    assert again.output.startswith("Wrote 6 documents"), again.output
+
+
+def test_a_missing_logo_is_named_with_its_line(tmp_path):
+    profile = tmp_path / "force.yaml"
+    profile.write_text("force_name: Testshire Constabulary\nlogo: crest.png\n", encoding="utf-8")
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(tmp_path / "out"),
+                     "--profile", str(profile), "--lesson", "whos-really-there", "--band", "ks2")
+    assert result.exit_code == 1
+    assert result.output == (f"{profile}:2: logo 'crest.png' not found (looked for "
+                             f"{tmp_path / 'crest.png'}); put the image beside the profile or "
+                             "fix the path\n")

@@ -48,6 +48,8 @@ Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class DocMeta:
     header_right: str  # band, e.g. "Key Stage 3 · Years 7–9"
     footer: str  # force name (and school/date when personalised)
     lang: str = "en-GB"
+    logo: Optional[Path] = None  # the force's logo (PNG or JPEG), drawn in the header
 
 
 @dataclass(frozen=True)

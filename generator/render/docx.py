@@ -723,6 +723,9 @@ def _write_headers_and_footers(doc, meta: DocMeta) -> None:
         width = _text_width(section)
         for header, footer in _used_header_footer_pairs(doc, section):
             para = _replace_text_paragraphs(doc, header, "Header", width)
+            if meta.logo:  # the force's logo, about two lines tall, before the title
+                para.add_run().add_picture(str(meta.logo), height=Pt(20))
+                _add_run(para, " ")
             _add_run(para, _clean(meta.header_left))
             _add_run(para, "\t")
             _add_run(para, _clean(meta.header_right))

@@ -793,6 +793,15 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
+@functools.lru_cache(maxsize=4)
+def _logo_width(path: str, height: float) -> float:
+    """The width that keeps the logo's proportions at `height`."""
+    from reportlab.lib.utils import ImageReader
+
+    w, h = ImageReader(path).getSize()
+    return height * w / h
+
+
 def _decorate(look: _Look, meta: DocMeta):
     """Header and footer for one page, drawn once the page count is known."""
     width, height = look.page_size
@@ -808,8 +817,15 @@ def _decorate(look: _Look, meta: DocMeta):
         right_text = meta.header_right
         canv.setFont(FONT, size)
         room = look.measure - pdfmetrics.stringWidth(right_text, FONT, size) - size * 2
+        text_x = left
+        if meta.logo:  # the force's logo, as tall as two header lines, left of the title
+            logo_h = size * 2.2
+            logo_w = _logo_width(str(meta.logo), logo_h)
+            canv.drawImage(str(meta.logo), left, head_y - size * 0.35, width=logo_w,
+                           height=logo_h, mask="auto")
+            text_x, room = left + logo_w + size, room - logo_w - size
         canv.setFont(FONT_BOLD, size)
-        canv.drawString(left, head_y, _fit(meta.header_left, FONT_BOLD, size, room))
+        canv.drawString(text_x, head_y, _fit(meta.header_left, FONT_BOLD, size, room))
         canv.setFont(FONT, size)
         canv.drawRightString(right, head_y, right_text)
         room = look.measure - pdfmetrics.stringWidth(page_label, FONT, size) - size * 2
