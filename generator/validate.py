@@ -57,30 +57,11 @@ def check_text(library: Library) -> list[Problem]:
 
 
 def _check_references(lib: Library) -> list[Problem]:
-    problems = _references(lib)
-    if lib.broken:  # a file that failed to load leaves dangling references: say it once
-        problems = [p for p in problems if not p.message.startswith("unknown ")
-                    or not _refers_to_broken(p.message, lib)]
-    return problems
-
-
-def _refers_to_broken(message: str, lib: Library) -> bool:
-    kind, name = message.split("'")[:2]
-    folders = {folder for folder, _ in lib.broken}
-    if "key message" in kind:
-        return "advice" in folders
-    if "contact" in kind:
-        return ("file", "contacts") in lib.broken
-    if "scenario" in kind:
-        return ("scenarios", name) in lib.broken
-    if "advice" in kind:
-        return ("advice", name) in lib.broken
-    return False
-
-
-def _references(lib: Library) -> list[Problem]:
     problems = []
     band_ids = [b.id for b in lib.bands]
+    # A file that failed to load was reported already; references into it are not again.
+    advice_broken = any(folder == "advice" for folder, _ in lib.broken)
+    contacts_broken = ("file", "contacts") in lib.broken
     messages = set()
     for advice_id, advice in lib.advice.items():
         file = lib.sources[("advice", advice_id)]
@@ -103,13 +84,13 @@ def _references(lib: Library) -> list[Problem]:
             problems.append(file.problem(("lowest_band",),
                                          _unknown("band", scenario.lowest_band, band_ids)))
         for i, message in enumerate(scenario.teaches):
-            if message not in messages:
+            if message not in messages and not advice_broken:
                 problems.append(file.problem(("teaches", i), _unknown("key message", message, messages)))
 
     for lesson_id, lesson in lib.lessons.items():
         file = lib.sources[("specs", lesson_id)]
         for i, advice in enumerate(lesson.advice):
-            if advice not in lib.advice:
+            if advice not in lib.advice and ("advice", advice) not in lib.broken:
                 problems.append(file.problem(("advice", i), _unknown("advice file", advice, lib.advice)))
         for band_id, plan in lesson.bands.items():
             at = ("bands", band_id)
@@ -117,11 +98,11 @@ def _references(lib: Library) -> list[Problem]:
                 problems.append(file.problem(at, _unknown("band", band_id, band_ids)))
                 continue
             for i, scenario in enumerate(plan.scenarios):
-                if scenario not in lib.scenarios:
+                if scenario not in lib.scenarios and ("scenarios", scenario) not in lib.broken:
                     problems.append(file.problem(at + ("scenarios", i),
                                                  _unknown("scenario", scenario, lib.scenarios)))
             for i, message in enumerate(plan.key_messages):
-                if message not in messages:
+                if message not in messages and not advice_broken:
                     problems.append(file.problem(at + ("key_messages", i),
                                                  _unknown("key message", message, messages)))
             refs = [(("contacts", i), c) for i, c in enumerate(plan.contacts)]
@@ -129,7 +110,9 @@ def _references(lib: Library) -> list[Problem]:
                      for i, item in enumerate(plan.who_can_help) for j, c in enumerate(item.contacts)]
             for key, contact in refs:
                 if contact not in lib.contacts:
-                    problems.append(file.problem(at + key, _unknown("contact", contact, lib.contacts)))
+                    if not contacts_broken:
+                        problems.append(file.problem(at + key,
+                                                     _unknown("contact", contact, lib.contacts)))
                 elif band_id not in lib.contacts[contact].bands:
                     problems.append(file.problem(at + key, f"contact '{contact}' is not for {band_id} "
                                                  "(see its 'bands' in contacts.yaml); choose another"))
