@@ -10,15 +10,19 @@ import sys
 import time
 from pathlib import Path
 
-from markdown import to_markdown
+# Import this checkout's generator even when lessonpack is not installed (or installed
+# from another clone), as run.py does with `python -m generator` from the root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import generator.render.docx  # noqa: F401  imported before the clock starts
-from generator.build import DOCUMENTS, BuildOptions, load_checked, render_document
-from generator.model import Session
-from generator.profile import load_profile
-from generator.resources import bundled
-from generator.templating import render_markup
-from generator.view import band_view
+from markdown import to_markdown  # noqa: E402
+
+import generator.render.docx  # noqa: F401, E402  imported before the clock starts
+from generator.build import DOCUMENTS, BuildOptions, load_checked, render_document  # noqa: E402
+from generator.model import Session  # noqa: E402
+from generator.profile import load_profile  # noqa: E402
+from generator.resources import bundled  # noqa: E402
+from generator.templating import render_markup  # noqa: E402
+from generator.view import band_view  # noqa: E402
 
 
 def main(markdown_folder: Path, docx_folder: Path) -> None:
