@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
+from .background import Background, can_fork, cpu_count
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      file_sha256, sha256, write_atomic, write_documents)
@@ -127,9 +128,12 @@ def build(options: BuildOptions) -> BuildResult:
     library, warnings = load_structure(options.lessons_dir, options.today, options.strict)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
+    # The words are checked on another core while this one prepares the render jobs.
+    words_checked = Background(partial(check_text, library),
+                               fork=worker_count(options.jobs) > 1 and can_fork())
 
     def check_words() -> None:  # runs while worker processes render; nothing is written before
-        result.warnings = raise_errors(warnings + check_text(library), options.strict)
+        result.warnings = raise_errors(warnings + words_checked.result(), options.strict)
 
     try:
         build_packs(options, library, profile, manifest, jobs=options.jobs, result=result,
@@ -139,6 +143,8 @@ def build(options: BuildOptions) -> BuildResult:
             manifest.entries.update(result.entries)
             write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
         raise
+    finally:
+        words_checked.cancel()
     warnings = result.warnings
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
@@ -251,8 +257,8 @@ def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
     this one runs `meanwhile` (which, if it raises, stops them)."""
     import multiprocessing
 
-    jobs = min(jobs or _cpu_count(), len(renders))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = min(worker_count(jobs), len(renders))
+    if jobs <= 1 or not can_fork():
         meanwhile()
         return [render() for render in renders]
     global _pending
@@ -279,11 +285,9 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
 
 
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may use
-    except AttributeError:
-        return os.cpu_count() or 1
+def worker_count(jobs: int) -> int:
+    """Processes to render in: `jobs`, or one per core for 0."""
+    return jobs or cpu_count()
 
 
 def variant_suffix(options: BuildOptions) -> str:

@@ -127,6 +127,19 @@ def test_ctrl_c_while_rendering_leaves_the_previous_pack(site, jobs):
     assert temp_files(site) == []
 
 
+def test_ctrl_c_while_the_words_are_checked_in_the_background(site):
+    # The check runs in a forked process; communicate() below would wait for it if the
+    # build left it running, since it holds the same stdout and stderr.
+    before = snapshot(site / "output")
+    change_force_name(site / "lessons")
+    code, _, stderr = interrupt_when_paused(site, "generator.validate", "check_text", 1,
+                                            "--jobs", "2")
+    assert code == 1
+    assert "Aborted!" in stderr and "Traceback" not in stderr
+    assert snapshot(site / "output") == before
+    assert temp_files(site) == []
+
+
 def test_ctrl_c_while_writing_keeps_each_file_whole_and_recorded(site):
     before = snapshot(site / "output")
     change_force_name(site / "lessons")
