@@ -18,6 +18,7 @@ import functools
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -88,13 +89,14 @@ def render_docx(
     """Render one block-markup document as .docx bytes, styled by `reference`."""
     if root.tag != "document":
         raise TemplateError(f"block markup must start with <document>, not <{root.tag}>")
+    ref = _reference(reference or BUNDLED_REFERENCE)
     # A copy of the parsed reference: copying is about twice as fast as parsing again.
-    doc = copy.deepcopy(_reference_document(reference or BUNDLED_REFERENCE))
+    doc = copy.deepcopy(ref.doc)
     _clear_body(doc)
     _apply_page_style(doc, page, meta.lang)
-    writer = _Writer(doc)
+    writer = _Writer(doc, ref.style_ids)
     writer.blocks(root, doc, _text_width(doc.sections[0]))
-    _write_headers_and_footers(doc, meta)
+    _write_headers_and_footers(doc, meta, ref.style_ids)
     _set_core_properties(doc, meta, when)
     return _zip_entries(_package_entries(doc))
 
@@ -102,9 +104,13 @@ def render_docx(
 # --- reference document ------------------------------------------------------------
 
 
-def _reference_document(path: Path):
-    """The reference document, read and checked once per process (per version); callers
-    change a copy of it, never this one."""
+@dataclass(frozen=True)
+class _Reference:
+    doc: object  # the parsed reference document: callers change a copy, never this one
+    style_ids: dict[str, str]  # style name -> id, for the styles the renderer applies
+
+def _reference(path: Path) -> _Reference:
+    """The reference document, read and checked once per process (per version)."""
     path = Path(path)
     try:
         stat = path.stat()
@@ -135,7 +141,10 @@ def _load_reference(path: str, _mtime_ns: int, _size: int):
             f"{shown}: the Word reference document has no {plural} {names}; add {it} in"
             " Word (or start again from the bundled templates/reference.docx)"
         )
-    return doc
+    # Looked up once: python-docx finds a style by name by scanning every style.
+    present = [name for name in OPTIONAL_STYLES if name in doc.styles]
+    return _Reference(doc, {name: doc.styles[name].style_id
+                            for name in (*REQUIRED_STYLES, *present)})
 
 
 def _clear_body(doc) -> None:
@@ -271,13 +280,18 @@ def _text_width(section) -> int:
 class _Writer:
     """Writes block markup into a document body or a table cell (a box)."""
 
-    def __init__(self, doc):
+    def __init__(self, doc, style_ids: dict[str, str]):
         self.doc = doc
         self.numbering = doc.part.numbering_part.element if _has_numbering(doc) else None
         self.page_break_pending = False
-        # Styles looked up once: python-docx's by-name lookup scans every style.
-        self.styles = {name: doc.styles[name] for name in REQUIRED_STYLES}
-        self.style_ids = {name: style.style_id for name, style in self.styles.items()}
+        self.style_ids = style_ids
+        self._styles: dict[str, object] = {}
+
+    def style(self, name: str):
+        """A style by name, looked up once (python-docx scans every style to find it)."""
+        if name not in self._styles:
+            self._styles[name] = self.doc.styles[name]
+        return self._styles[name]
 
     # Each block handler takes (element, container, width in twips, inside a note?);
     # the container is the document body or a table cell (python-docx BlockItemContainer).
@@ -296,7 +310,7 @@ class _Writer:
             )
 
     def paragraph(self, container, style: str):
-        follows_table = _last_block_tag(container) == qn("w:tbl")
+        follows_table = _last_block_tag(container) == _TBL
         para = _add_paragraph(container, self.style_ids[style])
         if self.page_break_pending and container is self.doc:
             para.paragraph_format.page_break_before = True
@@ -318,7 +332,7 @@ class _Writer:
         if lead_in and not isinstance(container, _Cell):
             # "Points to draw out:" or a bold question introduces what follows:
             # never leave it alone at the foot of a page.
-            _keep_with_next(para)
+            _keep_with_next(para._p)
 
     def answer(self, el, container, width, in_note):
         _inline(self.paragraph(container, "Answer"), el)
@@ -334,7 +348,7 @@ class _Writer:
                 # Same indents as the Note paragraphs (the numbering's own would shift
                 # this paragraph), so Word and LibreOffice draw one shaded box.
                 num_id = num_id or self._style_num_id(style)
-                note_format = self.styles["Note"].paragraph_format
+                note_format = self.style("Note").paragraph_format
                 para.paragraph_format.left_indent = note_format.left_indent or Twips(0)
                 para.paragraph_format.first_line_indent = Twips(0)
             if num_id is not None:
@@ -389,26 +403,26 @@ class _Writer:
         _row_flag(table.rows[0], "w:cantSplit")
         cell = table.cell(0, 0)
         cell.width = Twips(width)
-        first = cell.paragraphs[0]._p
+        first = cell._tc.find(_P)
         if el.get("title"):
             title = self.paragraph(cell, "Heading 3")
             _add_run(title, _clean(el.get("title")))
             title.paragraph_format.space_before = Twips(0)
-        self.blocks(el, cell, width - 2 * _cell_margin(self.styles["Box"]), in_note)
+        self.blocks(el, cell, width - 2 * _cell_margin(self.style("Box")), in_note)
         cell._tc.remove(first)  # the empty paragraph every new cell starts with
         if cell._tc[-1].tag != qn("w:p"):
             cell.add_paragraph()  # Word requires a cell to end with a paragraph
-        for para in cell.paragraphs[:-1]:
-            _keep_with_next(para)
+        for p in cell._tc.findall(_P)[:-1]:
+            _keep_with_next(p)
 
     def note(self, el, container, width, in_note):
-        start = len(container.paragraphs)
+        start = len(_block_parent(container).findall(_P))
         if el.get("title"):
             title = self.paragraph(container, "Note")
             _add_run(title, _clean(el.get("title")), bold=True)
         self.blocks(el, container, width, in_note=True)
-        for para in container.paragraphs[start:-1]:
-            _keep_with_next(para)  # a call-out reads as one piece
+        for p in _block_parent(container).findall(_P)[start:-1]:
+            _keep_with_next(p)  # a call-out reads as one piece
 
     def checklist(self, el, container, width, in_note):
         for item in el:
@@ -458,7 +472,7 @@ class _Writer:
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _style_num_id(self, style: str) -> int | None:
-        num_pr = self.styles[style].element.pPr
+        num_pr = self.style(style).element.pPr
         num_pr = num_pr.find(qn("w:numPr")) if num_pr is not None else None
         num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
         return int(num_id.get(qn("w:val"))) if num_id is not None else None
@@ -484,11 +498,15 @@ class _Writer:
     }  # fmt: skip
 
 
+def _block_parent(container):
+    """The XML element holding a document body's or a table cell's blocks."""
+    return container._tc if isinstance(container, _Cell) else container.element.body
+
+
 def _last_block_tag(container) -> str | None:
     """Tag of the last paragraph or table in a document body or table cell."""
-    parent = container._tc if isinstance(container, _Cell) else container.element.body
-    for child in reversed(parent):
-        if child.tag in (qn("w:p"), qn("w:tbl")):
+    for child in reversed(_block_parent(container)):
+        if child.tag in _BLOCK_TAGS:
             return child.tag
     return None
 
@@ -570,7 +588,12 @@ _TR, _TRPR, _CANT_SPLIT, _TBL_HEADER, _TC, _TCPR, _TCW, _SHD, _W, _TYPE, _COLOR,
     qn(tag) for tag in ("w:tr", "w:trPr", "w:cantSplit", "w:tblHeader", "w:tc", "w:tcPr",
                         "w:tcW", "w:shd", "w:w", "w:type", "w:color", "w:fill")
 )
-_KEEP_NEXT = qn("w:keepNext")
+_KEEP_NEXT, _TBL, _NUM_PR, _ILVL, _NUM_ID = (
+    qn(tag) for tag in ("w:keepNext", "w:tbl", "w:numPr", "w:ilvl", "w:numId"))
+_BLOCK_TAGS = (_P, _TBL)
+# pPr children that come before w:numPr, in schema order.
+_BEFORE_NUM_PR = frozenset(qn(f"w:{tag}") for tag in (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl"))
 _FONT_ATTRS = tuple(qn(attr) for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"))
 _RUN_SPECIALS = re.compile("([\t\r\n])")  # a tab, or a line break, as its own element
 
@@ -590,9 +613,9 @@ def _add_paragraph(container, style_id: str) -> Paragraph:
     return Paragraph(p, owner)
 
 
-def _keep_with_next(para) -> None:
-    """w:keepNext, in schema order: right after the paragraph's style, if it has one."""
-    ppr = para._p.get_or_add_pPr()
+def _keep_with_next(p) -> None:
+    """w:keepNext on paragraph element p, in schema order: right after its style, if any."""
+    ppr = p.get_or_add_pPr()
     if ppr.find(_KEEP_NEXT) is None:
         style = ppr.find(_PSTYLE)
         if style is not None:
@@ -612,7 +635,7 @@ def _add_run(para, text: str = "", *, bold: bool = False, font: str | None = Non
                 rfonts.set(attr, font)
         if bold:
             SubElement(rpr, _B)
-    for piece in _RUN_SPECIALS.split(text):
+    for piece in _RUN_SPECIALS.split(text) if _RUN_SPECIALS.search(text) else (text,):
         if piece == "\t":
             SubElement(r, _TAB)
         elif piece in ("\r", "\n"):
@@ -626,9 +649,12 @@ def _add_run(para, text: str = "", *, bold: bool = False, font: str | None = Non
 
 
 def _set_num(para, num_id: int) -> None:
-    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
+    """w:numPr (level 0 of list num_id) on a new paragraph, in schema order."""
+    ppr = para._p.get_or_add_pPr()
+    num_pr = ppr.makeelement(_NUM_PR)
+    ppr.insert(sum(1 for child in ppr if child.tag in _BEFORE_NUM_PR), num_pr)
+    SubElement(num_pr, _ILVL).set(_VAL, "0")
+    SubElement(num_pr, _NUM_ID).set(_VAL, str(num_id))
 
 
 def _column_widths(spec: str | None, ncols: int, width: int) -> list[int]:
@@ -713,7 +739,7 @@ def _cell_margin(table_style) -> int:
 # --- header, footer, properties ------------------------------------------------------
 
 
-def _write_headers_and_footers(doc, meta: DocMeta) -> None:
+def _write_headers_and_footers(doc, meta: DocMeta, style_ids: dict[str, str]) -> None:
     """Header: left and right text; footer: force name and "Page X of Y".
 
     Text paragraphs in the reference's header/footer are replaced (they are samples);
@@ -722,14 +748,14 @@ def _write_headers_and_footers(doc, meta: DocMeta) -> None:
     for section in doc.sections:
         width = _text_width(section)
         for header, footer in _used_header_footer_pairs(doc, section):
-            para = _replace_text_paragraphs(doc, header, "Header", width)
+            para = _replace_text_paragraphs(doc, header, "Header", width, style_ids)
             if meta.logo:  # the force's logo, about two lines tall, before the title
                 para.add_run().add_picture(str(meta.logo), height=Pt(20))
                 _add_run(para, " ")
             _add_run(para, _clean(meta.header_left))
             _add_run(para, "\t")
             _add_run(para, _clean(meta.header_right))
-            para = _replace_text_paragraphs(doc, footer, "Footer", width)
+            para = _replace_text_paragraphs(doc, footer, "Footer", width, style_ids)
             _add_run(para, _clean(meta.footer))
             _add_run(para, "\tPage ")
             add_field(para, "PAGE")
@@ -747,15 +773,17 @@ def _used_header_footer_pairs(doc, section):
     return pairs
 
 
-def _replace_text_paragraphs(doc, part, style: str, width: int):
+def _replace_text_paragraphs(doc, part, style: str, width: int, style_ids: dict[str, str]):
     part.is_linked_to_previous = False
     keep = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
     for para in part.paragraphs:
         if not any(next(para._p.iter(tag), None) is not None for tag in keep):
             para._p.getparent().remove(para._p)
-    para = part.add_paragraph(style=doc.styles[style] if style in doc.styles else None)
+    para = part.add_paragraph()
+    if style in style_ids:
+        SubElement(SubElement(para._p, _PPR), _PSTYLE).set(_VAL, style_ids[style])
     tabs = para.paragraph_format.tab_stops
-    if style in doc.styles:  # the style's own tab stops would catch our one tab
+    if style in style_ids:  # the style's own tab stops would catch our one tab
         style_tabs = doc.styles[style].paragraph_format.tab_stops
         for stop in style_tabs:
             if stop.position != Twips(width) or stop.alignment != WD_TAB_ALIGNMENT.RIGHT:
