@@ -236,30 +236,21 @@ def test_question_stays_with_its_write_in_lines():
     assert "Question two?" in second
 
 
-class _Forgetful(dict):
-    """A layout cache that keeps nothing: every paragraph is laid out afresh."""
 
-    def __setitem__(self, key, value) -> None:
-        pass
+def test_our_same_frag_answers_as_reportlabs_compiled_one():
+    # The renderer swaps rl_accel's slow compiled sameFrag for reportlab's Python one;
+    # both must agree on every pair of fragments a paragraph can hold.
+    from reportlab.lib.rl_accel import sameFrag
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
 
+    from generator.render.pdf import _register_fonts, _same_frag
 
-@pytest.mark.parametrize("page", [PageStyle(), PageStyle(dyslexia_friendly=True)])
-def test_reusing_laid_out_lines_changes_nothing(monkeypatch, page):
-    # The same paragraphs many times over, long enough that some break across pages:
-    # lines copied from an earlier paragraph must print exactly as freshly laid out ones.
-    lead = "<p><b>Adapt:</b> " + "Support: read the statements aloud and pause. " * 12 + "</p>"
-    contact = "<tr><td><b>Childline</b><br/>0800 1111</td><td>" + "Free, any time. " * 9 + "</td></tr>"
-    plain = "<p>" + "Stop replying, keep the messages and tell an adult you trust. " * 9 + "</p>"
-    awkward = ("<p><b>Note:</b> " + "extra\u00adordinarily " * 30 + "x" * 200 + "</p>"
-               + "<p>" + "un\u00adbelievably " * 30 + "y" * 200 + "</p>")
-    markup = ("<document><h1>Repeated</h1>" + (lead + plain + awkward) * 14
-              + f"<table><tr><th>Who</th><th>How</th></tr>{contact * 12}</table>"
-              + f"<box title='Story' breakable='true'>{lead * 6}</box></document>")
-    from generator.render import pdf
-
-    pdf._LAID_OUT.clear()
-    reused = render(markup, page)
-    monkeypatch.setattr(pdf, "_LAID_OUT", _Forgetful())
-    fresh = render(markup, page)
-    assert len(read(fresh).pages) >= 10
-    assert reused == fresh
+    _register_fonts()
+    style = ParagraphStyle("p", fontName="AtkinsonHyperlegible")
+    frags = [f for markup in ("plain", "<b>bold</b> and not", "one<br/>two",
+                              "<font color='red'>red</font> <b>b</b><br/>x")
+             for f in Paragraph(markup, style).frags]
+    assert len(frags) >= 8
+    assert [[_same_frag(f, g) for g in frags] for f in frags] == \
+           [[bool(sameFrag(f, g)) for g in frags] for f in frags]

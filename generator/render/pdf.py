@@ -9,7 +9,6 @@ mode, fixed creator/producer), so identical input gives identical bytes.
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import xml.etree.ElementTree as ET
@@ -39,8 +38,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus import paragraph as paragraph_module
+from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
 from ..fonts import font_file
@@ -88,19 +87,17 @@ def _same_frag(f, g, _compared=("fontName", "fontSize", "textColor", "rise", "us
     return [f.get(name) for name in _compared] == [g.get(name) for name in _compared]
 
 
-paragraph_module.sameFrag = _same_frag
-
-
 @functools.cache
 def _register_fonts() -> float:
-    """Register Atkinson Hyperlegible once per process; return its average character
-    width in ems (used to size the text column)."""
+    """Register Atkinson Hyperlegible (and set reportlab up) once per process; return
+    its average character width in ems (used to size the text column)."""
     pdfmetrics.registerFont(TTFont(FONT, str(font_file("Regular"))))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_file("Bold"))))
     # Italic maps to upright: bold is the only emphasis we ever show.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     # Otherwise every page's preamble names an unembedded Helvetica.
     rl_config.canvas_basefontname = FONT
+    paragraph_module.sameFrag = _same_frag
     sample = (
         "If someone online asks you for pictures or money, stop replying, keep the "
         "messages and tell an adult you trust. It is never your fault."
@@ -196,13 +193,10 @@ _WRAP_STATE = ("width", "height", "blPara", "_wrapWidths", "frags", "_width_max"
                "_splitLongWordCount", "_hyphenations")
 
 
-# Parsed paragraph markup by (markup, style), and its lines laid out by (markup, style,
-# width): a pack prints the same contacts, notes and stories in several documents, and
-# laying out a paragraph with bold or a line break is reportlab's slowest step. Both
-# are bounded for long batch runs.
+# Parsed paragraph markup by (markup, style): a pack prints the same safeguarding notes,
+# contacts and stories in several documents. Bounded for long batch runs.
 _PARSED: dict[tuple[str, ParagraphStyle], tuple] = {}
-_LAID_OUT: dict[tuple[str, ParagraphStyle, float], tuple] = {}
-_CACHE_MAX = 4096
+_PARSED_MAX = 4096
 
 
 class _Para(Paragraph):
@@ -214,13 +208,12 @@ class _Para(Paragraph):
         if frags is not None or bulletText is not None or kwargs or style is None:
             super().__init__(text, style, bulletText, frags, **kwargs)  # a split's parts
             return
-        self._markup = text, style
-        parsed = _PARSED.get(self._markup)
+        parsed = _PARSED.get((text, style))
         if parsed is None:
             super().__init__(text, style)
-            if len(_PARSED) >= _CACHE_MAX:
+            if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
-            _PARSED[self._markup] = (self.text, self.style, [f.clone() for f in self.frags])
+            _PARSED[text, style] = (self.text, self.style, [f.clone() for f in self.frags])
             return
         clean_text, parsed_style, frags = parsed
         # Each paragraph owns its frags (ABag.clone copies the attributes): reportlab
@@ -243,26 +236,13 @@ class _Para(Paragraph):
         if availWidth < _FUZZ:
             return super().wrap(availWidth, availHeight)
         wraps = self.__dict__.setdefault("_wraps", {})
-        if availWidth not in wraps:
-            wraps[availWidth] = self._lay_out(availWidth, availHeight)
-        size, state = wraps[availWidth]
-        self.__dict__.update(state)
-        return size
-
-    def _lay_out(self, availWidth, availHeight):
-        """(size, wrap state) at this width: laid out here, or copied from a paragraph
-        of the same markup and style laid out before (split parts have no markup)."""
-        key = (*self._markup, availWidth) if hasattr(self, "_markup") else None
-        if key in _LAID_OUT:
-            size, state = _LAID_OUT[key]
-            return size, _copy_wrap_state(state)
+        if availWidth in wraps:
+            size, state = wraps[availWidth]
+            self.__dict__.update(state)
+            return size
         size = self._wrap(availWidth, availHeight)
-        state = {k: self.__dict__[k] for k in _WRAP_STATE if k in self.__dict__}
-        if key is not None:
-            if len(_LAID_OUT) >= _CACHE_MAX:
-                _LAID_OUT.clear()
-            _LAID_OUT[key] = size, _copy_wrap_state(state)
-        return size, state
+        wraps[availWidth] = size, {k: self.__dict__[k] for k in _WRAP_STATE if k in self.__dict__}
+        return size
 
     def _wrap(self, availWidth, availHeight):
         cs = self._tracking()
@@ -290,31 +270,6 @@ class _Para(Paragraph):
                 chars = sum(len(getattr(w, "text", "")) for w in line.words)
             widest = max(widest, self.width - extra + chars * cs)
         return widest
-
-
-def _copy_wrap_state(state: dict) -> dict:
-    """A paragraph's own copy of laid-out lines: reportlab changes the words of a line
-    when it splits a paragraph across pages (attributes of a word are shared)."""
-    copied = dict(state)
-    if "_wrapWidths" in state:
-        copied["_wrapWidths"] = list(state["_wrapWidths"])
-    if "frags" in state:
-        copied["frags"] = [_copy_frag(f) for f in state["frags"]]
-    lines = state["blPara"].lines if "blPara" in state else None
-    if lines is not None:
-        if state["blPara"].kind == 0:  # (spare width, words as strings)
-            lines = [(extra, list(words)) for extra, words in lines]
-        else:  # FragLines of word fragments
-            lines = [line.clone(words=[w.clone() for w in line.words]) for line in lines]
-        copied["blPara"] = state["blPara"].clone(lines=lines)
-    return copied
-
-
-def _copy_frag(frag):
-    # A paragraph's frags: parsed fragments, or, once laid out with bold or a line
-    # break, its words as [width, (fragment, text), ...] lists whose class says more
-    # (_HSFrag: a space follows), so copy.copy, which keeps the class.
-    return frag.clone() if hasattr(frag, "clone") else copy.copy(frag)
 
 
 @dataclass(frozen=True)
