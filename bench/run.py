@@ -57,16 +57,20 @@ def median_of(runs: int, make_args) -> tuple[float, float]:
 
 
 def full_build(work: Path, runs: int) -> tuple[float, float, float, Path]:
-    """(build seconds, floor seconds, build peak MB, one output folder)."""
-    def build_args(i: int) -> list[str]:
-        return lessonpack("build", "--lessons", str(LESSONS), "--output", str(work / f"full{i}"))
-
-    seconds, peak = median_of(runs, build_args)
-    packs = sum(1 for _ in (work / "full0").glob("*/*/"))
+    """(build seconds, floor seconds, build peak MB, one output folder). Build and floor
+    runs take turns, so a machine that speeds up or slows down meanwhile (a shared or
+    throttled CPU) moves both medians alike instead of skewing their ratio."""
+    run(lessonpack("build", "--lessons", str(LESSONS), "--output", str(work / "warm-up")))
+    packs = sum(1 for _ in (work / "warm-up").glob("*/*/"))
     floor_args = [sys.executable, str(BENCH / "floor.py"), str(packs * DOCUMENTS_PER_PACK["pdf"]),
                   str(packs * DOCUMENTS_PER_PACK["docx"])]
-    floor, _ = median_of(runs, lambda i: floor_args + [str(work / f"floor{i}")])
-    return seconds, floor, peak, work / "full0"
+    builds, floors = [], []
+    for i in range(runs):
+        builds.append(run(lessonpack("build", "--lessons", str(LESSONS),
+                                     "--output", str(work / f"full{i}"))))
+        floors.append(run(floor_args + [str(work / f"floor{i}")]))
+    return (statistics.median(b[0] for b in builds), statistics.median(f[0] for f in floors),
+            max(b[1] for b in builds), work / "full0")
 
 
 def unchanged_rebuild(output: Path, runs: int) -> tuple[float, list[str]]:
@@ -124,6 +128,10 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=200, help="bookings in the batch")
     parser.add_argument("--skip-batch", action="store_true", help="leave out (c), the slowest")
     options = parser.parse_args()
+    # lessonpack's own modules compiled to bytecode, as after an install or a first run
+    # (the libraries' are already): with PYTHONDONTWRITEBYTECODE set, as on some
+    # machines, every timed run would otherwise compile them again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)
 
     rows: list[tuple[str, str, str]] = []  # (measure, result, target)
     with tempfile.TemporaryDirectory(prefix="lessonpack-bench-") as folder:
