@@ -2,10 +2,11 @@
 
 The content is loaded and validated once. Every row is checked before anything is
 built; a bad row is reported with its spreadsheet row number and the others still
-build. Each row is one personalised pack made by build_packs(), in a process pool when
-more than one job is asked for. Workers write only their own pack's documents and
-return its manifest entries; the parent merges them and writes manifest.json once, so
-rows building in parallel never race on it.
+build. Each row is one personalised pack rendered by build_packs(), in a process pool
+when more than one job is asked for. Workers only render; this process writes each
+row's documents as they arrive and records them in manifest.json, so rows rendering in
+parallel never race on it, and a batch stopped part way (Ctrl-C) still records every
+document it wrote.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .build import BuildOptions, BuildResult, build_packs, load_checked
 from .errors import LessonpackError, OutputError, display_path
 from .model import Library, Profile, Session
 from .naming import session_folder, slugify
-from .output import MANIFEST, Manifest, check_output_dir, write_atomic
+from .output import MANIFEST, Manifest, check_output_dir, write_atomic, write_documents
 from .profile import load_profile
 
 REQUIRED = ("school", "date", "band", "lesson")
@@ -91,11 +92,14 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
     bar = click.progressbar(length=len(tasks), label="Building packs", file=sys.stderr) \
         if terminal else nullcontext()
     held: list[str] = []  # failures shown once the bar is finished, not across it
+    wrote_any = False
     try:
         with bar, _results(tasks, (library, profile, manifest), jobs) as results:
             for done, (booking, outcome) in enumerate(results, 1):
                 if isinstance(outcome, BuildResult):
-                    manifest.entries.update(outcome.entries)
+                    wrote_any = wrote_any or bool(outcome.rendered)
+                    write_documents(base.output_dir, outcome.rendered, manifest.entries)
+                    outcome.written = [name for name, _, _ in outcome.rendered]
                     result.built += 1
                     result.written += len(outcome.written)
                     result.unchanged += len(outcome.unchanged)
@@ -113,7 +117,7 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
                 if terminal:
                     bar.update(1)
     finally:  # even when stopped part way, record every document that was written
-        if result.written:
+        if wrote_any:
             write_atomic(base.output_dir / MANIFEST, manifest.as_bytes())
     for failure in held:
         click.echo(failure, err=True)
@@ -243,7 +247,7 @@ def _build_row(task: Task, loaded: Loaded):
     other error (a broken template, say) would fail every row, so it stops the batch."""
     booking, options = task
     try:
-        return booking, build_packs(options, *loaded)
+        return booking, build_packs(options, *loaded, write=False)
     except OutputError as err:  # e.g. a teacher edited this pack's worksheet
         return booking, err.message
 

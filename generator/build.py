@@ -83,6 +83,7 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)  # manifest entries of `written`
+    rendered: list[tuple[str, bytes, Entry]] = field(default_factory=list)  # if not written
 
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
@@ -159,14 +160,15 @@ def build(options: BuildOptions) -> BuildResult:
 def build_packs(options: BuildOptions, library: Library, profile: Profile,
                 manifest: Manifest, *, jobs: int = 1,
                 result: Optional[BuildResult] = None,
-                meanwhile: Callable[[], None] = lambda: None) -> BuildResult:
-    """Render the selected packs' out-of-date documents and write them. The manifest is
-    only read: the caller records result.entries and writes it, so a batch building packs
-    in parallel writes it once. `result`, when given, is filled in as each document is
-    written, so the caller knows what was written even if writing is interrupted.
-    `jobs` above 1 renders in that many forked processes (0: one per CPU core).
-    `meanwhile` runs once rendering has started, before anything is written; if it
-    raises, nothing is written."""
+                meanwhile: Callable[[], None] = lambda: None,
+                write: bool = True) -> BuildResult:
+    """Render the selected packs' out-of-date documents and write them (or, if not
+    `write`, return them in result.rendered for the caller to write). The manifest is
+    only read: the caller records result.entries and writes it. `result`, when given, is
+    filled in as each document is written, so the caller knows what was written even if
+    writing is interrupted. `jobs` above 1 renders in that many forked processes (0: one
+    per CPU core). `meanwhile` runs once rendering has started, before anything is
+    written; if it raises, nothing is written."""
     if options.session is None:
         from .session import Session
 
@@ -211,9 +213,12 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         for index, data in zip(groups[key], documents):
             rendered[index] = data
 
-    write_documents(options.output_dir, [
-        (name, data, Entry(sha256(data), inputs, digest))
-        for (name, inputs, digest, *_), data in zip(todo, rendered)], result.entries)
+    documents = [(name, data, Entry(sha256(data), inputs, digest))
+                 for (name, inputs, digest, *_), data in zip(todo, rendered)]
+    if not write:
+        result.rendered = documents
+        return result
+    write_documents(options.output_dir, documents, result.entries)
     result.written += [job[0] for job in todo]
     return result
 

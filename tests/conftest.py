@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +32,44 @@ def run_cli(*args: str, cwd: Path | None = None):
         return runner.invoke(main, list(args), catch_exceptions=False)
     finally:
         os.chdir(previous)
+
+
+# Runs the CLI with one function made to stop, on its nth call, until it is interrupted.
+PAUSE_AT_NTH_CALL = """
+import importlib, sys, time
+from pathlib import Path
+ready, module, name, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+owner = importlib.import_module(module)
+real, calls = getattr(owner, name), []
+def paused(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == nth:
+        Path(ready).write_text("paused")
+        time.sleep(600)
+    return real(*args, **kwargs)
+setattr(owner, name, paused)
+from generator.cli import main
+main(sys.argv[5:], prog_name="lessonpack")
+"""
+
+
+def interrupt_cli_when_paused(ready: Path, module: str, name: str, nth: int, *cli_args: str):
+    """Run lessonpack with `cli_args` in a new process that stops at module.name's nth
+    call, then press Ctrl-C (SIGINT). Returns (exit code, stdout, stderr)."""
+    command = [sys.executable, "-c", PAUSE_AT_NTH_CALL, str(ready), module, name, str(nth),
+               *cli_args]
+    process = subprocess.Popen(command, cwd=os.getcwd(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        while not ready.exists():  # waiting for a state, not timing anything
+            if process.poll() is not None:
+                pytest.fail(f"lessonpack ended before it paused: {process.communicate()}")
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    return process.returncode, stdout, stderr
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSONS, pdf_text, run_cli, squash
+from conftest import LESSONS, interrupt_cli_when_paused, pdf_text, run_cli, squash
 
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
 FILES = ("answer-key.pdf", "discussion-guide.docx", "lesson-plan.docx", "lesson-plan.pdf",
@@ -135,3 +135,21 @@ def test_csv_saved_by_excel(tmp_path, name):
     pack = output / "2026-03-18-st-marys-c-of-e-primary-year-5" / "think-before-you-share" / "ks2"
     worksheet = squash(pdf_text(pack / "worksheet.pdf"))
     assert "St Mary’s C of E Primary · Year 5 · 18 March 2026" in worksheet
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path, jobs):
+    output = tmp_path / "output"
+    # Stopped while writing the second pack's third document: the first pack and two
+    # documents of the second are on disk.
+    code, _, stderr = interrupt_cli_when_paused(
+        tmp_path / "paused", "generator.output", "write_atomic", 9,
+        "batch", str(BOOKINGS / "one-bad-row.csv"), "--lessons", str(LESSONS),
+        "--output", str(output), "--jobs", jobs)
+    assert code == 1
+    assert "Aborted!" in stderr and "Traceback" not in stderr
+    on_disk = sorted(name for name in files(output) if name != "manifest.json")
+    assert len(on_disk) == 8
+    assert sorted(json.loads((output / "manifest.json").read_text())["files"]) == on_disk
+    rerun = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", jobs)
+    assert rerun.stdout.splitlines()[-1] == f"Wrote 4 documents to {output}/ (8 unchanged)"

@@ -12,15 +12,13 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import LESSONS, ROOT, pdf_text, run_cli, squash
+from conftest import LESSONS, ROOT, interrupt_cli_when_paused, pdf_text, run_cli, squash
 from generator.build import BuildOptions, build
 from generator.errors import ContentError
 
@@ -76,43 +74,12 @@ def change_force_name(lessons: Path, name: str = "Changed Police") -> None:
 
 # --- interrupted builds -------------------------------------------------------------------
 
-# Runs the CLI with one function made to stop, on its nth call, until it is interrupted.
-PAUSE_AT_NTH_CALL = """
-import importlib, sys, time
-from pathlib import Path
-ready, module, name, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-owner = importlib.import_module(module)
-real, calls = getattr(owner, name), []
-def paused(*args, **kwargs):
-    calls.append(1)
-    if len(calls) == nth:
-        Path(ready).write_text("paused")
-        time.sleep(600)
-    return real(*args, **kwargs)
-setattr(owner, name, paused)
-from generator.cli import main
-main(sys.argv[5:], prog_name="lessonpack")
-"""
-
-
 def interrupt_when_paused(site: Path, module: str, name: str, nth: int, *args: str):
     """Start a build that stops at module.name's nth call, then press Ctrl-C (SIGINT)."""
-    ready = site / "paused"
-    command = [sys.executable, "-c", PAUSE_AT_NTH_CALL, str(ready), module, name, str(nth),
-               "build", "--lessons", str(site / "lessons"), "--templates",
-               str(site / "templates"), "--output", str(site / "output"), *ONE_PACK, *args]
-    process = subprocess.Popen(command, cwd=os.getcwd(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        while not ready.exists():  # waiting for a state, not timing anything
-            if process.poll() is not None:
-                pytest.fail(f"the build ended before it paused: {process.communicate()}")
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
-    finally:
-        process.kill()
-    return process.returncode, stdout, stderr
+    return interrupt_cli_when_paused(
+        site / "paused", module, name, nth,
+        "build", "--lessons", str(site / "lessons"), "--templates", str(site / "templates"),
+        "--output", str(site / "output"), *ONE_PACK, *args)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
