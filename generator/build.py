@@ -9,7 +9,9 @@ Two things keep it fast. A rebuild whose inputs (every content and template file
 options, the tool's version) match the ones recorded in the manifest, and whose files
 are still as written, stops before loading anything: it imports none of pydantic,
 Jinja2, reportlab or python-docx. And the documents of a build are rendered in a pool
-of forked processes, one per CPU core, after the content is loaded once.
+of forked processes, one per CPU core, after the content is loaded once; one more
+process checks the words (language, reading level) meanwhile, starting while this one
+still imports the renderers.
 """
 
 from __future__ import annotations
