@@ -1,7 +1,9 @@
-"""The typeface the PDFs embed, and which characters it can print.
+"""The typefaces the PDFs embed, and which characters they can print.
 
-Atkinson Hyperlegible (designed for low-vision readers, SIL Open Font License) comes
-from the fontpkg-atkinson-hyperlegible package, so pip alone installs it.
+Atkinson Hyperlegible (designed for low-vision readers, SIL Open Font License) sets
+all the text. It has no Welsh ŵ and ŷ, Cyrillic or most of Greek, so characters it
+lacks are set in Noto Sans (SIL Open Font License) instead: "Ysgol Tŷ Coch" prints
+whole. Both come from fontpkg packages, so pip alone installs them.
 """
 
 from __future__ import annotations
@@ -9,26 +11,44 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+# Scripts Noto Sans holds but reportlab cannot set correctly without text shaping
+# (conjuncts, reordered vowel signs): they are left out, and validate warns about them.
+NEEDS_SHAPING = (range(0x0900, 0x0980), range(0x1CD0, 0x1D00), range(0xA8E0, 0xA900))
+
 
 def font_file(weight: str = "Regular") -> Path:
-    """Path of the TTF for `weight`: "Regular" or "Bold"."""
+    """Path of Atkinson Hyperlegible's TTF for `weight`: "Regular" or "Bold"."""
     import fontpkg_atkinson_hyperlegible
 
     files = Path(fontpkg_atkinson_hyperlegible.__file__).parent / "files"
     return files / f"AtkinsonHyperlegible-{weight}.ttf"
 
 
+def fallback_font_file() -> Path:
+    """Path of Noto Sans (a variable font: reportlab uses its regular instance)."""
+    import fontpkg_noto_sans
+
+    return Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"
+
+
+def fallback_chars(cmap) -> frozenset[int]:
+    """The code points of the fallback font's `cmap` that it may set."""
+    return frozenset(c for c in cmap if not any(c in r for r in NEEDS_SHAPING))
+
+
 @lru_cache(maxsize=1)
 def printable() -> frozenset[int]:
-    """Code points the PDF font has a glyph for (read from its cmap, ~70 ms, once)."""
+    """Code points the PDFs can print (read from the fonts' cmaps, ~60 ms, once)."""
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    return frozenset(TTFontFile(str(font_file())).charToGlyph)
+    main = set(TTFontFile(str(font_file("Regular"))).charToGlyph)
+    main &= set(TTFontFile(str(font_file("Bold"))).charToGlyph)
+    return frozenset(main) | fallback_chars(TTFontFile(str(fallback_font_file())).charToGlyph)
 
 
 def unprintable(text: str) -> list[str]:
-    """Characters in `text` the PDF font cannot draw, in order of first appearance.
-    Plain ASCII is answered without opening the font."""
+    """Characters in `text` the PDFs cannot draw, in order of first appearance.
+    Plain ASCII is answered without opening the fonts."""
     if text.isascii():
         return []
     have = printable()

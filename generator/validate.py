@@ -312,7 +312,7 @@ def _check_contacts_age(lib: Library, today: dt.date) -> list[Problem]:
 
 
 def _check_printable(lib: Library) -> list[Problem]:
-    """Warn where the PDF font has no glyph: that text would print as nothing."""
+    """Warn where the PDF fonts have no glyph: that text would print as nothing."""
     problems = []
     for file in lib.sources.values():
         for key, text in strings(file.data):
@@ -320,7 +320,7 @@ def _check_printable(lib: Library) -> list[Problem]:
             if missing:
                 shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
                 problems.append(file.problem(key, (
-                    f"the PDF font cannot print {shown}{' …' if len(missing) > 5 else ''}; "
+                    f"the PDF fonts cannot print {shown}{' …' if len(missing) > 5 else ''}; "
                     "the PDFs will leave them out (the Word files keep them): use other "
                     "characters, or accept that they are missing from the PDFs"), warning=True))
     return problems

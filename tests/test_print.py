@@ -120,17 +120,22 @@ def test_web_addresses_in_signposting_are_never_broken(built, tmp_path):
                 assert any(address in line for line in lines), f"{pdf}: {address} broken"
 
 
-def test_session_details_are_printed_on_the_worksheet_cover(tmp_path):
+@pytest.mark.parametrize("school, class_name", [
+    ("Hillside Academy", "Year 8"),
+    ("Ysgol Tŷ Coch", "Blwyddyn 8 Ŵyn"),  # Welsh ŵ and ŷ: not in Atkinson Hyperlegible
+])
+def test_session_details_are_printed_on_the_worksheet_cover(tmp_path, school, class_name):
     out = tmp_path / "out"
     result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out),
                      "--lesson", "whos-really-there", "--band", "ks3",
-                     "--school", "Hillside Academy", "--class", "Year 8", "--date", "2026-03-04")
+                     "--school", school, "--class", class_name, "--date", "2026-03-04")
     assert result.exit_code == 0, result.output
     sheet = next(out.rglob("worksheet.pdf"))
-    first = squash(PdfReader(sheet).pages[0].extract_text())
-    assert "Hillside Academy" in first
-    assert "Class: Year 8" in first
-    assert "Date: 4 March 2026" in first
+    pages = [squash(page.extract_text()) for page in PdfReader(sheet).pages]
+    assert school in pages[0]
+    assert f"Class: {class_name}" in pages[0]
+    assert "Date: 4 March 2026" in pages[0]
+    assert all(f"{school} · {class_name}" in page for page in pages)  # every footer
 
 
 # --- print variants ----------------------------------------------------------------

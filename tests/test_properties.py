@@ -3,11 +3,11 @@
 Any Unicode in every text field of a scenario (markup characters, control characters,
 200-character words, right-to-left scripts, emoji) builds without error, and every
 field reads back from the documents that print it: exactly from the Word files, and
-from the PDFs as far as a PDF can prove it. A PDF only holds the characters its font
-has (Atkinson Hyperlegible: Latin, some Greek and punctuation); others print as an empty
-glyph and extract as U+0000, and reportlab draws a soft hyphen only where it breaks a
-line. So the PDF check compares the characters the font has, and the Word check all of
-them. Control characters are removed when the content is loaded (with a warning).
+from the PDFs as far as a PDF can prove it. A PDF only holds the characters its fonts
+have (Atkinson Hyperlegible, and Noto Sans for Welsh, Greek, Cyrillic and other letters
+it lacks); others print as an empty glyph and extract as U+0000, and reportlab draws a
+soft hyphen only where it breaks a line. So the PDF check compares the characters the
+fonts have, and the Word check all of them. Control characters are removed when the content is loaded (with a warning).
 
 The reading-level check is switched off here: random text cannot meet a reading target,
 and that check is a content policy, tested in test_bad_input.py, not a robustness one.
@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings, strategies 
 
 from conftest import LESSONS, TEMPLATES, pdf_text
 from generator.build import BuildOptions, build
+from generator.fonts import printable
 
 LESSON, BAND, SCENARIO = "whos-really-there", "ks2", "profile-fake-child"
 NOT_TEXT = {"id", "lowest_band", "teaches"}  # ids, not printed text
@@ -108,14 +109,9 @@ def no_space(text: str) -> str:
 
 @cache
 def pdf_font_chars() -> frozenset[str]:
-    """Characters both weights of the PDF font can draw, in the Basic Multilingual Plane."""
-    import fontpkg_atkinson_hyperlegible
-    from reportlab.pdfbase.ttfonts import TTFontFile
-
-    files = Path(fontpkg_atkinson_hyperlegible.__file__).parent / "files"
-    regular, bold = (set(TTFontFile(str(files / f"AtkinsonHyperlegible-{w}.ttf")).charToGlyph)
-                     for w in ("Regular", "Bold"))
-    return frozenset(chr(c) for c in regular & bold if c < 0xFFFE) - {"\u00ad"}
+    """Characters the PDFs claim to print (Atkinson Hyperlegible's, both weights, and
+    those set in the fallback font), in the Basic Multilingual Plane."""
+    return frozenset(chr(c) for c in printable() if c < 0xFFFE) - {"\u00ad"}
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +156,7 @@ def test_any_text_in_every_scenario_field_builds_and_reads_back(original, printe
         "right to left": "שלום עולם مرحبا بالعالم",
         "emoji and astral": "hi 😀 there 𝐀𝐁",
         "control characters": "a\x0bb\x1fc\x85d",
+        "letters Atkinson lacks": "Ysgol Tŷ Coch, Ŵyn ẃ ỳ · Ελλάδα · Привет · Việt · cafe\u0301",
     }
 
     # Few examples, no shrinking: each is a real build of six documents.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -254,3 +255,38 @@ def test_our_same_frag_answers_as_reportlabs_compiled_one():
     assert len(frags) >= 8
     assert [[_same_frag(f, g) for g in frags] for f in frags] == \
            [[bool(sameFrag(f, g)) for g in frags] for f in frags]
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """Base names of the fonts the pages use, each checked to be embedded."""
+    names = set()
+    for page in read(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/FontFile2" in font["/FontDescriptor"], font["/BaseFont"]
+            names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_letters_atkinson_lacks_print_in_noto_sans():
+    # Welsh ŵ and ŷ (and Cyrillic, Greek) are not in Atkinson Hyperlegible: a Welsh
+    # school's name must still print whole, in the text, the header and the footer.
+    markup = ("<document><h1>Ysgol Tŷ Coch</h1><p><b>Ŵyn:</b> Привет, Ελλάδα.</p>"
+              "<box title='Dosbarth Tŷ'><p>Ẃ ẁ ỳ</p></box>"
+              "<fields><field label='Ysgol'>Ysgol Tŷ Coch</field></fields></document>")
+    # The footer ends in ŷ, and the page number is drawn after it.
+    meta = replace(META, header_left="Tŷ Coch", header_right="Blwyddyn 6 · Tŷ",
+                   footer="Heddlu · Ysgol Tŷ")
+    pdf = render(markup, meta=meta)
+    text = squash(" ".join(page_texts(pdf)))
+    for shown in ("Ysgol Tŷ Coch", "Ŵyn: Привет, Ελλάδα.", "Dosbarth Tŷ", "Ẃ ẁ ỳ",
+                  "Ysgol: Ysgol Tŷ Coch", "Tŷ Coch", "Blwyddyn 6 · Tŷ",
+                  "Heddlu · Ysgol Tŷ Page 1 of 1"):
+        assert shown in text
+    assert embedded_fonts(pdf) == {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold",
+                                   "NotoSans-Regular"}
+
+
+def test_text_atkinson_covers_uses_no_other_font(worksheet):
+    assert embedded_fonts(worksheet) == {"AtkinsonHyperlegible-Regular",
+                                         "AtkinsonHyperlegible-Bold"}

@@ -42,7 +42,7 @@ from reportlab.platypus import paragraph as paragraph_module
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
-from ..fonts import font_file
+from ..fonts import fallback_chars, fallback_font_file, font_file
 
 from . import DocMeta, PageStyle
 
@@ -50,6 +50,7 @@ __all__ = ["render_pdf"]
 
 FONT = "AtkinsonHyperlegible"
 FONT_BOLD = "AtkinsonHyperlegible-Bold"
+FALLBACK_FONT = "NotoSans"  # for characters Atkinson Hyperlegible has no glyph for
 
 # Dark ink and light tints only: everything stays legible when printed in greyscale.
 INK = colors.HexColor("#1A1A1A")
@@ -103,6 +104,68 @@ def _register_fonts() -> float:
         "messages and tell an adult you trust. It is never your fault."
     )
     return pdfmetrics.stringWidth(sample, FONT, 1) / len(sample)
+
+
+@functools.cache
+def _main_chars() -> frozenset[int]:
+    """Code points both weights of Atkinson Hyperlegible have."""
+    _register_fonts()
+    regular, bold = (pdfmetrics.getFont(name).face.charToGlyph for name in (FONT, FONT_BOLD))
+    return frozenset(regular.keys() & bold.keys())
+
+
+@functools.cache
+def _fallback_chars() -> frozenset[int]:
+    """Register the fallback font, the first time a text needs it; its code points."""
+    font = TTFont(FALLBACK_FONT, str(fallback_font_file()))
+    pdfmetrics.registerFont(font)
+    # One weight: bold text it sets is regular, which beats a gap.
+    pdfmetrics.registerFontFamily(FALLBACK_FONT, normal=FALLBACK_FONT, bold=FALLBACK_FONT,
+                                  italic=FALLBACK_FONT, boldItalic=FALLBACK_FONT)
+    return fallback_chars(font.face.charToGlyph)
+
+
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """`text` as runs of (set in the fallback font?, characters). Characters neither
+    font has stay in the main font's runs: they print as nothing (validate warns)."""
+    main = _main_chars()
+    if text.isascii() or all(ord(c) in main for c in text):
+        return [(False, text)]
+    fallback = _fallback_chars()
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        use_fallback = ord(char) not in main and ord(char) in fallback
+        if runs and runs[-1][0] == use_fallback:
+            runs[-1] = (use_fallback, runs[-1][1] + char)
+        else:
+            runs.append((use_fallback, char))
+    return runs
+
+
+def _markup(text: str) -> str:
+    """Plain text as reportlab paragraph markup: escaped, and with the characters
+    Atkinson Hyperlegible lacks set in the fallback font."""
+    return "".join(f'<font face="{FALLBACK_FONT}">{escape(run)}</font>' if fallback
+                   else escape(run) for fallback, run in _runs(text))
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(run, FALLBACK_FONT if fallback else font, size)
+               for fallback, run in _runs(text))
+
+
+def _draw_text(canv: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
+    """canv.drawString in `font`, which the caller has set, with any characters it
+    lacks in the fallback font."""
+    runs = _runs(text)
+    if len(runs) == 1 and not runs[0][0]:
+        canv.drawString(x, y, text)
+        return
+    line = canv.beginText(x, y)  # one text object, so "Tŷ" is copied as one word
+    for fallback, run in runs:
+        line.setFont(FALLBACK_FONT if fallback else font, size)
+        line.textOut(run)
+    canv.drawText(line)
 
 
 # --- styles ----------------------------------------------------------------------------
@@ -296,7 +359,7 @@ class _Panel(Flowable):
         super().__init__()
         self.content, self.title, self.look, self.st = content, title, look, st
         self.pad, self.frame_height, self.breakable = pad, frame_height, breakable
-        self._title_para = _Para(escape(title), st["title"]) if title else None
+        self._title_para = _Para(_markup(title), st["title"]) if title else None
 
     def _inner_x(self) -> float:
         return self.look.bar_width + self.pad
@@ -487,13 +550,13 @@ class _Fields(Flowable):
             label = f"{label}:"
             c.setFillColor(INK)
             c.setFont(FONT_BOLD, s)
-            c.drawString(x, baseline, label)
-            start = x + pdfmetrics.stringWidth(label, FONT_BOLD, s) + s * 0.4
+            _draw_text(c, x, baseline, label, FONT_BOLD, s)
+            start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
             end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
             if value:
                 c.setFont(FONT, s)
-                c.drawString(start + s * 0.2, baseline,
-                             _fit(value, FONT, s, end - start - s * 0.2))
+                _draw_text(c, start + s * 0.2, baseline,
+                           _fit(value, FONT, s, end - start - s * 0.2), FONT, s)
             c.setStrokeColor(WRITE_LINE)
             c.setLineWidth(0.75)
             c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
@@ -592,7 +655,7 @@ class _KeepWithNext(KeepTogether):
 
 def _inline(el: ET.Element) -> str:
     """Inline content as reportlab markup: all text escaped, only <b> and <br/> let through."""
-    out = [escape(el.text or "")]
+    out = [_markup(el.text or "")]
     for child in el:
         if child.tag == "br":
             out.append("<br/>")
@@ -600,7 +663,7 @@ def _inline(el: ET.Element) -> str:
             out.append(f"<b>{_inline(child)}</b>")
         else:
             raise ValueError(f"block markup: <{child.tag}> is not allowed inside <{el.tag}>")
-        out.append(escape(child.tail or ""))
+        out.append(_markup(child.tail or ""))
     return "".join(out)
 
 
@@ -778,9 +841,9 @@ def _percentages(widths: str | None, ncols: int) -> list[float]:
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten text with an ellipsis so it fits `width` points."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if _text_width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
+    while text and _text_width(text + "\u2026", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "\u2026"
 
@@ -829,7 +892,8 @@ def _decorate(look: _Look, meta: DocMeta):
         page_label = f"Page {number} of {total}"
         right_text = meta.header_right
         canv.setFont(FONT, size)
-        room = look.measure - pdfmetrics.stringWidth(right_text, FONT, size) - size * 2
+        right_width = _text_width(right_text, FONT, size)
+        room = look.measure - right_width - size * 2
         text_x = left
         if meta.logo:  # the force's logo, as tall as two header lines, left of the title
             logo_h = size * 2.2
@@ -838,11 +902,12 @@ def _decorate(look: _Look, meta: DocMeta):
                            height=logo_h, mask="auto")
             text_x, room = left + logo_w + size, room - logo_w - size
         canv.setFont(FONT_BOLD, size)
-        canv.drawString(text_x, head_y, _fit(meta.header_left, FONT_BOLD, size, room))
+        _draw_text(canv, text_x, head_y, _fit(meta.header_left, FONT_BOLD, size, room),
+                   FONT_BOLD, size)
         canv.setFont(FONT, size)
-        canv.drawRightString(right, head_y, right_text)
+        _draw_text(canv, right - right_width, head_y, right_text, FONT, size)
         room = look.measure - pdfmetrics.stringWidth(page_label, FONT, size) - size * 2
-        canv.drawString(left, foot_y, _fit(meta.footer, FONT, size, room))
+        _draw_text(canv, left, foot_y, _fit(meta.footer, FONT, size, room), FONT, size)
         canv.drawRightString(right, foot_y, page_label)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
