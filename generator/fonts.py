@@ -32,8 +32,10 @@ def fallback_font_file() -> Path:
 
 
 def fallback_chars(cmap) -> frozenset[int]:
-    """The code points of the fallback font's `cmap` that it may set."""
-    return frozenset(c for c in cmap if not any(c in r for r in NEEDS_SHAPING))
+    """The code points of the fallback font's `cmap` that it may set: not control
+    characters, nor scripts that need shaping."""
+    return frozenset(c for c in cmap if c >= 0x20 and not 0x7F <= c < 0xA0
+                     and not any(c in r for r in NEEDS_SHAPING))
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -115,6 +116,20 @@ def _main_chars() -> frozenset[int]:
 
 
 @functools.cache
+def _not_main() -> re.Pattern:
+    """Matches a character Atkinson Hyperlegible lacks (a regex: most text is searched
+    once, at C speed, and holds none)."""
+    ranges, codes = [], sorted(_main_chars())
+    start = previous = codes[0]
+    for code in codes[1:] + [-1]:
+        if code != previous + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+            start = code
+        previous = code
+    return re.compile(f"[^{''.join(ranges)}]")
+
+
+@functools.cache
 def _fallback_chars() -> frozenset[int]:
     """Register the fallback font, the first time a text needs it; its code points."""
     font = TTFont(FALLBACK_FONT, str(fallback_font_file()))
@@ -128,10 +143,9 @@ def _fallback_chars() -> frozenset[int]:
 def _runs(text: str) -> list[tuple[bool, str]]:
     """`text` as runs of (set in the fallback font?, characters). Characters neither
     font has stay in the main font's runs: they print as nothing (validate warns)."""
-    main = _main_chars()
-    if text.isascii() or all(ord(c) in main for c in text):
+    if _not_main().search(text) is None:
         return [(False, text)]
-    fallback = _fallback_chars()
+    main, fallback = _main_chars(), _fallback_chars()
     runs: list[tuple[bool, str]] = []
     for char in text:
         use_fallback = ord(char) not in main and ord(char) in fallback
