@@ -174,7 +174,11 @@ def test_any_text_in_every_scenario_field_builds_and_reads_back(original, printe
             in_font = "".join(c for c in shown if c in pdf_font_chars())
             for name in printed_in[key]:
                 expected = no_space(in_font if name.endswith(".pdf") else shown)
-                assert expected in documents[name], (key, text, name)
+                document = documents[name]
+                if name.endswith(".pdf") and "\u00ad" in shown:
+                    # A line that breaks at a soft hyphen prints "-" there.
+                    expected, document = expected.replace("-", ""), document.replace("-", "")
+                assert expected in document, (key, text, name)
 
     check()
 
