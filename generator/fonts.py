@@ -33,8 +33,9 @@ def fallback_font_file() -> Path:
 
 def fallback_chars(cmap) -> frozenset[int]:
     """The code points of the fallback font's `cmap` that it may set: not control
-    characters, nor scripts that need shaping."""
-    return frozenset(c for c in cmap if c >= 0x20 and not 0x7F <= c < 0xA0
+    characters, nor scripts that need shaping, nor any beyond U+FFFF (reportlab writes
+    those into the PDF's text map wrongly, so they could not be copied or searched)."""
+    return frozenset(c for c in cmap if 0x20 <= c < 0x10000 and not 0x7F <= c < 0xA0
                      and not any(c in r for r in NEEDS_SHAPING))
 
 

@@ -290,3 +290,13 @@ def test_letters_atkinson_lacks_print_in_noto_sans():
 def test_text_atkinson_covers_uses_no_other_font(worksheet):
     assert embedded_fonts(worksheet) == {"AtkinsonHyperlegible-Regular",
                                          "AtkinsonHyperlegible-Bold"}
+
+
+def test_a_letter_beyond_u_ffff_leaves_the_text_map_readable(caplog):
+    # Noto Sans has U+10795, but reportlab would write it into the PDF's text map as an
+    # odd-length hex string that readers reject: such letters are left out instead.
+    pdf = render("<document><p>Tŷ \U00010795 Coch</p></document>")
+    with caplog.at_level("WARNING", logger="pypdf"):
+        text = squash(" ".join(page_texts(pdf)))
+    assert "Tŷ" in text and "Coch" in text
+    assert not [r for r in caplog.records if "hex" in r.getMessage()]
