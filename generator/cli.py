@@ -156,8 +156,7 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     Example:
       lessonpack batch spring-term.csv --jobs 4
     """
-    import os
-
+    from .background import cpu_count
     from .batch import run_batch
     from .build import BuildOptions
     from .errors import LessonpackError
@@ -168,7 +167,7 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
         profile_path=profile_path, paper=paper, large_print=large_print,
         dyslexia_friendly=dyslexia_friendly, force=force,
     )
-    result = run_batch(bookings, options, jobs or os.cpu_count() or 1)
+    result = run_batch(bookings, options, jobs or cpu_count())
     click.echo(f"Wrote {result.written} documents to {output_dir}/"
                + (f" ({result.unchanged} unchanged)" if result.unchanged else ""))
     summary = f"Built {result.built} of {result.total} bookings"
