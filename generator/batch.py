@@ -25,7 +25,7 @@ from typing import Optional
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, build_packs, load_checked
+from .build import BuildOptions, BuildResult, build_packs, load_checked, session_warnings
 from .errors import LessonpackError, OutputError, display_path
 from .model import Library, Profile, Session
 from .naming import session_folder, slugify
@@ -85,6 +85,11 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
     for row, message in problems:
         result.failures.append(f"{where}:row {row}: {message}")
         click.echo(result.failures[-1], err=True)
+    for booking in bookings:
+        for problem in session_warnings(booking.session):
+            column = {"--school": "school", "--class": "class"}[problem.path]
+            click.echo(f"{where}:row {booking.row}: warning: {column}: {problem.message}",
+                       err=True)
 
     tasks = [(b, replace(base, lesson_ids=(b.lesson,), band_ids=(b.band,), session=b.session))
              for b in bookings]

@@ -148,7 +148,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise
     finally:
         words_checked.cancel()
-    warnings = result.warnings
+    warnings = result.warnings = result.warnings + session_warnings(options.session)
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
     extra = {profile.logo: file_sha256(profile.logo)} if profile.logo else {}
@@ -223,6 +223,16 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     write_documents(options.output_dir, documents, result.entries)
     result.written += [job[0] for job in todo]
     return result
+
+
+def session_warnings(session: Optional[Session]) -> list[Problem]:
+    """A warning for a school or class name the PDFs cannot print whole (--strict is
+    about the content, so these never fail a build)."""
+    from .fonts import cannot_print
+
+    fields = (("--school", session.school), ("--class", session.class_name)) if session else ()
+    return [Problem(option, 0, message, warning=True)
+            for option, text in fields if text and (message := cannot_print(text))]
 
 
 def build_fingerprint(options: BuildOptions) -> tuple[str, str]:

@@ -60,3 +60,14 @@ def unprintable(text: str) -> list[str]:
         if ord(char) > 0x7F and ord(char) not in have and not char.isspace():
             missing[char] = None
     return list(missing)
+
+
+def cannot_print(text: str) -> str | None:
+    """What to tell the user about characters in `text` the PDFs cannot print, or None."""
+    missing = unprintable(text)
+    if not missing:
+        return None
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
+    return (f"the PDF fonts cannot print {shown}{' …' if len(missing) > 5 else ''}; the PDFs "
+            "will leave them out (the Word files keep them): use other characters, or accept "
+            "that they are missing from the PDFs")

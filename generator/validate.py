@@ -316,11 +316,7 @@ def _check_printable(lib: Library) -> list[Problem]:
     problems = []
     for file in lib.sources.values():
         for key, text in strings(file.data):
-            missing = fonts.unprintable(text)
-            if missing:
-                shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
-                problems.append(file.problem(key, (
-                    f"the PDF fonts cannot print {shown}{' …' if len(missing) > 5 else ''}; "
-                    "the PDFs will leave them out (the Word files keep them): use other "
-                    "characters, or accept that they are missing from the PDFs"), warning=True))
+            message = fonts.cannot_print(text)
+            if message:
+                problems.append(file.problem(key, message, warning=True))
     return problems

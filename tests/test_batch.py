@@ -153,3 +153,16 @@ def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path,
     assert sorted(json.loads((output / "manifest.json").read_text())["files"]) == on_disk
     rerun = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", jobs)
     assert rerun.stdout.splitlines()[-1] == f"Wrote 4 documents to {output}/ (8 unchanged)"
+
+
+def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_path):
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Ysgol Tŷ Coch,2026-03-04,ks2,whos-really-there,Blwyddyn 6\n"
+                        "北京 School,2026-03-05,ks2,whos-really-there,Year 6\n", encoding="utf-8")
+    result = batch(bookings, tmp_path / "output", "--jobs", "1")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [  # row 2's Tŷ prints: no warning for it
+        f"{bookings}:row 3: warning: school: the PDF fonts cannot print 北 (U+5317) 京 (U+4EAC); "
+        "the PDFs will leave them out (the Word files keep them): use other characters, or "
+        "accept that they are missing from the PDFs"]

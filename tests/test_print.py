@@ -138,6 +138,21 @@ def test_session_details_are_printed_on_the_worksheet_cover(tmp_path, school, cl
     assert all(f"{school} · {class_name}" in page for page in pages)  # every footer
 
 
+def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning(tmp_path):
+    out = tmp_path / "out"
+    args = ("build", "--lessons", str(LESSONS), "--output", str(out), "--lesson",
+            "whos-really-there", "--band", "ks2", "--school", "Ysgol 北京 Tŷ", "--strict")
+    warning = ("--school: warning: the PDF fonts cannot print 北 (U+5317) 京 (U+4EAC); the "
+               "PDFs will leave them out (the Word files keep them): use other characters, or "
+               "accept that they are missing from the PDFs")
+    first = run_cli(*args)
+    assert first.exit_code == 0  # --strict is about the content, not a school's name
+    assert first.stderr.splitlines() == [warning]
+    again = run_cli(*args)  # nothing to render: the warning is still given
+    assert "(6 unchanged)" in again.stdout
+    assert again.stderr.splitlines() == [warning]
+
+
 # --- print variants ----------------------------------------------------------------
 
 
