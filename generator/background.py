@@ -3,6 +3,7 @@
 A build checks its words (language rules, reading level) while it imports the renderers
 and prepares the render jobs. That preparation keeps one core busy; on a machine with
 two, the check runs on the other one instead of competing with the renderers later.
+The helpers below (cores, fork, Ctrl-C) also serve the build's and the batch's pools.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def ignore_interrupts() -> None:
+    """In a forked worker: Ctrl-C is for the parent, which then stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Background(Generic[T]):
@@ -73,7 +79,7 @@ class Background(Generic[T]):
 
 
 def _send_result(fn: Callable[[], object], sender) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops this process
+    ignore_interrupts()
     try:
         sender.send((True, fn()))
     except Exception as exc:  # noqa: BLE001  raised again in the parent

@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 import multiprocessing
-import signal
 import sys
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from typing import Optional
 import click
 
 from . import __version__
+from .background import can_fork, ignore_interrupts
 from .build import BuildOptions, BuildResult, build_packs, load_checked, session_warnings
 from .errors import LessonpackError, OutputError, display_path
 from .model import Library, Profile, Session
@@ -260,7 +260,7 @@ def _build_row(task: Task, loaded: Loaded):
 def _start_worker(loaded: Loaded) -> None:
     global _loaded
     _loaded = loaded
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # on Ctrl-C the parent stops the pool
+    ignore_interrupts()
     from .render import docx, pdf  # noqa: F401  reportlab and python-docx, once per worker
 
     pdf.prepare()
@@ -274,7 +274,7 @@ def _build_in_worker(task: Task):
 def _results(tasks: list[Task], loaded: Loaded, jobs: int):
     """Each task's result, in row order."""
     jobs = min(jobs, len(tasks))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not can_fork():
         yield (_build_row(task, loaded) for task in tasks)
         return
     # Forked workers inherit the loaded content instead of each loading it again.

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .background import Background, can_fork, cpu_count
+from .background import Background, can_fork, cpu_count, ignore_interrupts
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      file_sha256, sha256, write_atomic, write_documents)
@@ -284,7 +284,7 @@ def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
     pdf.prepare()  # fonts registered once, shared by every worker
     _pending = renders
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, _ignore_interrupts) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
             pending = pool.map_async(_render_pending, range(len(renders)), chunksize=1)
             meanwhile()
             return pending.get()
@@ -294,12 +294,6 @@ def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
 
 def _render_pending(index: int) -> list[bytes]:
     return _pending[index]()
-
-
-def _ignore_interrupts() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
 
 
 def worker_count(jobs: int) -> int:

@@ -294,7 +294,6 @@ def new_scenario_command(scenario_id, band_id, lesson_id, lessons_dir):
       lessonpack new scenario gaming-gift-trap --band ks3 --lesson whos-really-there
       lessonpack validate && lessonpack build --scenario gaming-gift-trap
     """
-    from .errors import display_path
     from .scaffold import new_scenario
 
     made = new_scenario(lessons_dir, scenario_id, band_id, lesson_id)

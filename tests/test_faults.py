@@ -82,25 +82,17 @@ def interrupt_when_paused(site: Path, module: str, name: str, nth: int, *args: s
         "--output", str(site / "output"), *ONE_PACK, *args)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_while_rendering_leaves_the_previous_pack(site, jobs):
+@pytest.mark.parametrize("module, name, nth, jobs", [
+    ("generator.build", "render_document", 3, "1"),
+    ("generator.build", "render_document", 3, "2"),  # in a worker process
+    # The word check runs in a forked process of its own. communicate() would wait for
+    # it if the build left it running, since it holds the same stdout and stderr.
+    ("generator.validate", "check_text", 1, "2"),
+], ids=["rendering", "rendering-in-workers", "checking-words-in-the-background"])
+def test_ctrl_c_while_building_leaves_the_previous_pack(site, module, name, nth, jobs):
     before = snapshot(site / "output")
     change_force_name(site / "lessons")  # every document is due again
-    code, _, stderr = interrupt_when_paused(site, "generator.build", "render_document", 3,
-                                            "--jobs", jobs)
-    assert code == 1
-    assert "Aborted!" in stderr and "Traceback" not in stderr
-    assert snapshot(site / "output") == before
-    assert temp_files(site) == []
-
-
-def test_ctrl_c_while_the_words_are_checked_in_the_background(site):
-    # The check runs in a forked process; communicate() below would wait for it if the
-    # build left it running, since it holds the same stdout and stderr.
-    before = snapshot(site / "output")
-    change_force_name(site / "lessons")
-    code, _, stderr = interrupt_when_paused(site, "generator.validate", "check_text", 1,
-                                            "--jobs", "2")
+    code, _, stderr = interrupt_when_paused(site, module, name, nth, "--jobs", jobs)
     assert code == 1
     assert "Aborted!" in stderr and "Traceback" not in stderr
     assert snapshot(site / "output") == before
