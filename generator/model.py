@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -140,8 +140,9 @@ class Advice(Record):
 
 
 class Character(Record):
-    name: Text
+    name: Text  # belongs to this one story in the whole programme
     about: Text
+    age: Optional[Annotated[int, Field(ge=1, le=99)]] = None  # within the band's ages
 
 
 class Line(Record):
@@ -172,6 +173,9 @@ class Option(Record):
 
 class Decision(Record):
     prompt: Text
+    # Scenes told before the class decides (1-based); later scenes may show the answer,
+    # so slides, cards and the guide stop the story here until the class has decided.
+    after_scene: Optional[Annotated[int, Field(ge=1)]] = None
     options: tuple[Option, ...] = Field(min_length=2)
     why: Text  # answer key: why the safest option is safest
 
@@ -203,11 +207,20 @@ class KeyWord(Record):
     meaning: Text
 
 
+# What a timed step may hand out or show: every one of these is a file or a part of
+# one in the pack, so a plan never names a resource the pack lacks.
+Resource = Literal["slides", "worksheet", "answer-key", "discussion-guide", "scene-cards",
+                   "tactics-cards", "feelings-cards", "help-cards", "question-box",
+                   "parent-letter", "school-briefing", "evaluation-record"]
+
+
 class Step(Record):
     title: Text
     minutes: Minutes
     what: Text  # what the facilitator and pupils do
     adapt: Optional[Text] = None  # how to adapt it (support, stretch, SEND)
+    worksheet: Optional[Id] = None  # the worksheet section this step uses, by its id
+    uses: tuple[Resource, ...] = ()  # what it shows or hands out
 
 
 class TrueOrFalse(Record):
