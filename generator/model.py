@@ -182,6 +182,7 @@ class Decision(Record):
 
 class Question(Record):
     ask: Text
+    scene: Optional[Annotated[int, Field(ge=1)]] = None  # the scene it is asked after (1-based)
     draw_out: tuple[Text, ...] = Field(min_length=1)
 
 
