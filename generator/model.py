@@ -247,6 +247,7 @@ class BandPlan(Record):
     sensitivities: Text
     scenarios: tuple[Id, ...] = Field(min_length=1)
     key_messages: tuple[Id, ...] = Field(min_length=1)
+    introduction: Optional[Step] = None  # the officer's introduction and ground rules, timed
     baseline: Step
     activities: tuple[Step, ...] = Field(min_length=1)
     assessment: Step  # revisits the baseline
