@@ -103,6 +103,7 @@ def test_ctrl_c_while_building_leaves_the_previous_pack(site, module, name, nth,
 def test_ctrl_c_works_when_the_tests_run_with_sigint_ignored(site):
     """A shell's `&` starts the suite with SIGINT ignored: the build under test must
     still get Ctrl-C as a user's terminal gives it."""
+    change_force_name(site / "lessons")  # every document is due again
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         code, _, stderr = interrupt_when_paused(site, "generator.build", "render_document", 1,
