@@ -58,3 +58,23 @@ def test_every_format_renders_through_the_same_signature():
         assert Path(registry.renderer(fmt.name).__code__.co_filename).is_file()
         assert registry.renderer(fmt.name).__code__.co_varnames[:4] == (
             "nodes", "meta", "page", "assets")
+
+
+def test_the_reference_document_is_found_the_same_way_in_an_installed_copy(tmp_path,
+                                                                          monkeypatch):
+    """An installed copy has no templates/ beside the package, only generator/bundled/."""
+    from generator import resources
+
+    installed = tmp_path / "site-packages" / "generator"
+    bundled = installed / "bundled" / "templates"
+    bundled.mkdir(parents=True)
+    (bundled / "reference.docx").write_bytes((ROOT / "templates" / "reference.docx").read_bytes())
+    monkeypatch.setattr(resources, "PACKAGE", installed)
+    monkeypatch.chdir(tmp_path)  # no ./templates here
+    assets = resources.assets(resources.template_search_path(None))
+    assert assets.reference("reference.docx") == bundled / "reference.docx"
+    mine = tmp_path / "my-templates"
+    mine.mkdir()
+    (mine / "reference.docx").write_bytes(b"a force's own")
+    assets = resources.assets(resources.template_search_path(mine))
+    assert assets.reference("reference.docx") == mine / "reference.docx"
