@@ -250,6 +250,8 @@ class Parser:
               optional: Iterable[str] = ()) -> dict[str, str]:
         """The element's attributes, after checking that every required one is there
         and no unknown one is."""
+        if not el.attrib and not required:
+            return {}
         required, optional = tuple(required), tuple(optional)
         for name in required:
             if name not in el.attrib:
