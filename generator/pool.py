@@ -56,11 +56,22 @@ class Pool(Generic[T]):
     def __init__(self, calls: Sequence[Callable[[], T]], jobs: int,
                  setup: Optional[Callable[[], None]] = None, fork: Optional[bool] = None):
         self._calls = list(calls)
-        self._pool = None
+        self._pool = self._process = None
         self._number = next(_numbers)
         if fork is None:
             fork = min(jobs, len(self._calls)) > 1
-        if fork and self._calls and can_fork():
+        if fork and len(self._calls) == 1 and can_fork():
+            # One call: one forked process and a pipe, cheaper to start than a pool.
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_send_result,
+                                            args=(self._calls[0], setup, sender), daemon=True)
+            self._process.start()
+            sender.close()
+            self._results = self._receive()
+        elif fork and self._calls and can_fork():
             import multiprocessing
 
             _work[self._number] = self._calls
@@ -73,7 +84,19 @@ class Pool(Generic[T]):
 
     @property
     def forked(self) -> bool:
-        return self._pool is not None
+        return self._pool is not None or self._process is not None
+
+    def _receive(self) -> Iterator[T]:
+        """The one forked call's result, waited for a moment at a time (see _interruptible)."""
+        while not self._receiver.poll(0.1):
+            pass
+        try:
+            succeeded, value = self._receiver.recv()
+        except EOFError:
+            raise RuntimeError("the forked process ended without a result") from None
+        if not succeeded:
+            raise value
+        yield value
 
     def __iter__(self) -> Iterator[T]:
         return self._results
@@ -87,6 +110,11 @@ class Pool(Generic[T]):
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receiver.close()
+            self._process = None
         _work.pop(self._number, None)
 
     def __enter__(self) -> "Pool[T]":
@@ -117,13 +145,22 @@ def _start_worker(setup: Optional[Callable[[], None]]) -> None:
         setup()
 
 
+def _send_result(call: Callable[[], object], setup: Optional[Callable[[], None]],
+                 sender) -> None:
+    _start_worker(setup)
+    try:
+        sender.send((True, call()))
+    except Exception as exc:  # noqa: BLE001  raised again in the parent
+        sender.send((False, exc))
+
+
 def _run(where: tuple[int, int]):
     number, index = where
     return _work[number][index]()
 
 
 class Background(Generic[T]):
-    """fn() computed in a forked process from now on (a pool of one), or here when
+    """fn() computed in a forked process from now on (a pool of one call), or here when
     result() is first asked for if not `fork`."""
 
     def __init__(self, fn: Callable[[], T], fork: bool):

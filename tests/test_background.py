@@ -68,3 +68,10 @@ def test_a_pool_of_one_runs_here():
     with Pool([partial(square_and_pid, n) for n in range(3)], 1) as pool:
         assert not pool.forked
         assert pool.results() == [(0, os.getpid()), (1, os.getpid()), (4, os.getpid())]
+
+
+@needs_fork
+def test_a_background_process_that_dies_is_an_error_not_a_hang():
+    work = Background(lambda: os._exit(3), fork=True)
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        work.result()
