@@ -469,12 +469,15 @@ WORKSHEET_SECTIONS = ("warning-signs", "decisions", "true-or-false", "who-can-he
 # Things a plan may name that a pack never holds. Every document, card set and slide a
 # pack has is one of model.Resource; stationery (paper, pens, sticky notes) is fine.
 _NOT_IN_PACK = re.compile(
-    r"(?i)\b(?:posters?|leaflets?|handouts?|videos?|films?|emoji\w*|(?:rating\s+)?scales?|"
+    r"(?i)\b(?:posters?|leaflets?|handouts?|(?:show|play)\s+(?:a|the)\s+(?:video|film|clip)|"
+    r"emoji\w*|(?:rating\s+)?scales?|"
     r"(?:parent(?:\s+and\s+carer)?|carer)\s+notes?|red,\s+amber\s+and\s+green\s+cards|"
-    r"traffic[-\s]light\s+cards|(?:signposting|help)\s+slides?)\b")
+    r"traffic[-\s]light\s+cards)\b")
 _CARDS = re.compile(r"(?i)\b([\w-]+(?:\s+can\s+help)?)\s+cards?\b")
 _CARD_KINDS = {"scene", "tactics", "tactic", "feelings", "feeling", "who can help", "help",
-               "a", "the", "these", "their", "your", "each", "story", "of", "and", "or", "two"}
+               "a", "the", "these", "their", "your", "each", "story", "of", "and", "or", "two",
+               # cards in the stories, not handed out
+               "gift", "bank", "debit", "credit", "payment", "game", "sim", "memory", "store"}
 _SCENE_REF = re.compile(r"(?i)\bscenes?\s+(\d+)(?:\s*(?:–|-|to|and)\s*(\d+))?")
 
 
