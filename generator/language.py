@@ -37,9 +37,13 @@ __all__ = [
     "find_avoided",
     "find_blaming",
     "find_excluded",
+    "find_image_instructions",
     "avoided_message",
     "blaming_message",
     "excluded_message",
+    "image_message",
+    "hindsight_message",
+    "request_message",
 ]
 
 _APOSTROPHES = "'’‘ʼ`´"
@@ -221,3 +225,63 @@ def excluded_message(term: str, found: str | None = None, band: str | None = Non
         f'"{term}" is excluded {where}{_found(term, found)}: '
         "say it another way or move it to an older band"
     )
+
+
+# ------------------------------------------------------- images and evidence
+
+_MODAL = re.compile(r"(?i)(?<!\w)(?:can|could|will|would|may|might)\s+$")
+_NEGATION = re.compile(r"(?i)(?<!\w)(?:never|not|no|without|nor|don" + _APOSTROPHE
+                       + r"t|n" + _APOSTROPHE + r"t)(?!\w)")
+
+
+@functools.lru_cache(maxsize=16)
+def _image_patterns(verbs: tuple[str, ...], nouns: tuple[str, ...],
+                    always: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    verb = "|".join(_literal(v.strip(), r"[\s" + _DASHES + r"]+") for v in verbs)
+    noun = "|".join(_literal(n.strip(), r"[\s" + _DASHES + r"]+") for n in nouns)
+    # A verb, then within four words (no clause break) one of the nouns, not followed by
+    # "of the chat" and the like (a picture of the chat is a screenshot of the messages).
+    instruction = re.compile(
+        _WORD_START + r"(?:" + verb + r")" + _WORD_END
+        + r"(?:\s+[^\s.,!?;:]+){0,4}?\s+"
+        + r"(?:" + noun + r")(?:e?s)?" + _WORD_END
+        + r"(?!\s+of\s+(?:the\s+|a\s+|their\s+|his\s+|her\s+)?(?:chats?|messages?|"
+        r"conversations?|usernames?|profiles?|accounts?|texts?)\b)", re.IGNORECASE)
+    phrases = [re.compile(_WORD_START + _literal(a.strip(), r"\s+") + _WORD_END, re.IGNORECASE)
+               for a in always]
+    return (instruction, *phrases)
+
+
+def find_image_instructions(text: str, images) -> list[str]:
+    """Words in text that tell someone to screenshot, save, forward or look at an image
+    ("keep the photo", "screenshot everything"); a negation between the verb and the
+    image, or just before the verb, makes it advice not to ("never the picture")."""
+    if not text or not (images.verbs and images.nouns or images.always):
+        return []
+    instruction, *always = _image_patterns(tuple(images.verbs), tuple(images.nouns),
+                                           tuple(images.always))
+    found = []
+    for m in instruction.finditer(text):
+        # the sentence before the verb, as far as 40 characters back ("never save, …")
+        before = re.split(r"[.!?;:]", text[max(0, m.start() - 40):m.start()])[-1]
+        described = _MODAL.search(before)  # "anyone can copy a photo" says what happens
+        if not (_NEGATION.search(m.group()) or _NEGATION.search(before) or described):
+            found.append(" ".join(m.group().split()))
+    found += [" ".join(m.group().split()) for p in always for m in p.finditer(text)]
+    return found
+
+
+def image_message(found: str) -> str:
+    return (f'"{found}" tells someone to copy or keep an image: evidence is screenshots of '
+            "the messages, the username and the payment details, never the picture")
+
+
+def hindsight_message(phrase: BlamingPhrase, found: str | None, whose: str) -> str:
+    why = phrase.why.strip().rstrip(".")
+    return (f'"{phrase.phrase}"{_found(phrase.phrase, found)} in {whose}: {why}; ask what '
+            "could help now, or what the offender did")
+
+
+def request_message(term: str, found: str | None, band: str) -> str:
+    return (f'"{term}"{_found(term, found)} asks about a body or clothing, which {band} '
+            "stories never do: keep requests to secrets, a photo of a face, money or codes")

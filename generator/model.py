@@ -53,6 +53,8 @@ class Band(Record):
     reading: ReadingTarget
     scope: Text  # what this band may cover, for the facilitator
     excluded_terms: tuple[Text, ...] = ()  # words pupil text in this band must never use
+    # requests about bodies or clothing that this band's stories never show
+    excluded_requests: tuple[Text, ...] = ()
 
 
 class BandsFile(Record):
@@ -92,9 +94,23 @@ class BlamingPhrase(Record):
     why: Text
 
 
+class ImageWords(Record):
+    """Evidence wording: none of `verbs` may take one of `nouns` as its object, unless
+    negated ("screenshot the messages, never the picture")."""
+
+    verbs: tuple[Text, ...] = ()  # screenshot, save, forward…
+    nouns: tuple[Text, ...] = ()  # image, picture, photo…
+    always: tuple[Text, ...] = ()  # phrases wrong whatever follows ("screenshot everything")
+
+
 class LanguageFile(Record):
     avoid: tuple[AvoidedTerm, ...] = ()
     blaming: tuple[BlamingPhrase, ...] = ()
+    # questions and hindsight that blame, checked in trusted adults' words and in prompts
+    hindsight: tuple[BlamingPhrase, ...] = ()
+    images: ImageWords = ImageWords()
+    # character names that are roles, which may recur across stories (Mum, Dad, Gran)
+    role_names: tuple[Text, ...] = ()
 
 
 # --------------------------------------------------------- safeguarding.yaml

@@ -329,7 +329,7 @@ def reading_level(text: str) -> ReadingLevel:
 QUOTE_MAX = 80  # characters of a sentence quoted in a message
 
 
-def _quote(sentence: str, limit: int = QUOTE_MAX) -> str:
+def quote(sentence: str, limit: int = QUOTE_MAX) -> str:
     sentence = _SPACE.sub(" ", sentence).strip()
     if len(sentence) <= limit:
         return f'"{sentence}"'
@@ -382,10 +382,10 @@ def check_reading(
             f"(target at most {_target(sentence_words_max)})"
         )
     if grade_bad:
-        where = f"hardest sentence: {_quote(level.heaviest_sentence)}"
+        where = f"hardest sentence: {quote(level.heaviest_sentence)}"
         advice = "shorten sentences and use shorter words"
     else:
-        where = f"longest sentence: {_quote(level.longest_sentence)}"
+        where = f"longest sentence: {quote(level.longest_sentence)}"
         advice = "shorten sentences"
     band = f" for {label}" if label else ""
     return f"reading level too hard{band}: {', '.join(problems)}; {where}; {advice}"
