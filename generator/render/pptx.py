@@ -51,6 +51,7 @@ INSET_X, INSET_Y = 91440, 45720  # box insets, EMU (PowerPoint's defaults: 0.1",
 SAFETY = 0.99  # measure against 99% of the width: rounding and renderer differences
 EMU_PER_PT = 12700
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MARKUP_SPACE = re.compile("[ \t\r\n]+")
 
@@ -95,12 +96,8 @@ def render_pptx(root: Element, meta: DocMeta, page: PageStyle,
     if not specs:
         raise TemplateError("a slides template must produce at least one <slide>")
     ref = _reference(reference or BUNDLED_REFERENCE)
-    prs = ref.open()
     slides = layout_deck(specs, ref.boxes, body_pt)
-    for spec in slides:
-        _add_slide(prs, ref, spec, body_pt)
-    _set_core_properties(prs, meta, when)
-    return package_bytes(prs)
+    return _write_deck(ref, slides, meta, body_pt, when)
 
 
 def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]],
@@ -275,15 +272,29 @@ def _clean(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class _Layout:
+    partname: str  # e.g. "/ppt/slideLayouts/slideLayout2.xml"
+    title: Box
+    body: Box | None
+    title_ph: str  # the <p:ph> element a slide's title points at its layout with
+    body_ph: str | None
+
+
+@dataclass(frozen=True)
 class _Reference:
-    data: bytes
-    boxes: dict[str, tuple[Box, Box | None]]  # layout -> (title box, body box or None)
-    body_idx: dict[str, int | None]  # layout -> idx of its body placeholder
+    """The reference deck, read once: its package entries (every part but the slides,
+    which it has none of), and what each layout offers."""
 
-    def open(self):
-        from pptx import Presentation
+    entries: dict[str, bytes]  # zip entry name -> bytes, as written to every deck
+    layouts: dict[str, _Layout]
+    presentation: str  # zip entry name of the presentation part
+    notes_master: str  # partname of the notes master
+    content_types: bytes
+    next_rid: int  # first free rId number in the presentation part's relationships
 
-        return Presentation(io.BytesIO(self.data))
+    @property
+    def boxes(self) -> dict[str, tuple[Box, Box | None]]:
+        return {name: (lo.title, lo.body) for name, lo in self.layouts.items()}
 
 
 def _reference(path: Path) -> _Reference:
@@ -299,6 +310,7 @@ def _reference(path: Path) -> _Reference:
 @functools.lru_cache(maxsize=4)
 def _load_reference(path: str, _mtime_ns: int, _size: int) -> _Reference:
     """Read and check the reference deck once per process (per version of the file)."""
+    from lxml import etree
     from pptx import Presentation
 
     shown = display_path(path)
@@ -312,27 +324,43 @@ def _load_reference(path: str, _mtime_ns: int, _size: int) -> _Reference:
     if len(prs.slides):
         raise ReferenceDocError(f"{shown}: the reference deck must have no slides, only its "
                                 "master and layouts; delete its slides and save it again")
-    boxes, body_idx = {}, {}
-    layouts = {layout.name: layout for layout in prs.slide_layouts}
-    missing = [name for name in LAYOUTS if name not in layouts]
+    found = {layout.name: layout for layout in prs.slide_layouts}
+    missing = [name for name in LAYOUTS if name not in found]
     if missing:
         names = ", ".join(f'"{n}"' for n in missing)
         raise ReferenceDocError(f"{shown}: the reference deck has no slide layout named {names}; "
                                 "name its layouts in the slide master view")
+    layouts = {}
     for name in LAYOUTS:
         title, body = None, None
-        for ph in layouts[name].placeholders:
-            idx = ph.placeholder_format.idx
-            if idx == 0:
+        for ph in found[name].placeholders:
+            if ph.placeholder_format.idx == 0:
                 title = ph
-            elif body is None and ph.placeholder_format.type is not None and idx < 10 \
-                    and _is_text(ph):
+            elif body is None and _is_text(ph):
                 body = ph
         if title is None:
             raise ReferenceDocError(f'{shown}: layout "{name}" has no title placeholder')
-        boxes[name] = (_box(title), _box(body) if body is not None else None)
-        body_idx[name] = body.placeholder_format.idx if body is not None else None
-    return _Reference(data, boxes, body_idx)
+        layouts[name] = _Layout(
+            str(found[name].part.partname), _box(title), _box(body) if body is not None else None,
+            _ph_xml(title), _ph_xml(body) if body is not None else None)
+    notes_master = str(prs.notes_master.part.partname)  # made now if the deck has none
+    prs.core_properties  # noqa: B018  likewise
+    buf = io.BytesIO()
+    prs.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as package:
+        entries = {info.filename: package.read(info) for info in package.infolist()}
+    presentation = str(prs.part.partname).lstrip("/")
+    rels = etree.fromstring(entries[_rels_name(presentation)])
+    numbers = [int(m.group(1)) for rel in rels
+               if (m := re.fullmatch(r"rId(\d+)", rel.get("Id", "")))]
+    entries["docProps/app.xml"] = APP_XML
+    root = etree.fromstring(entries[presentation])
+    for old in root.findall(f"{{{P_NS}}}sldIdLst"):  # python-pptx adds an empty one
+        root.remove(old)
+    entries[presentation] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True)
+    return _Reference(entries, layouts, presentation, notes_master,
+                      entries.pop("[Content_Types].xml"), max(numbers, default=0) + 1)
 
 
 def _is_text(ph) -> bool:
@@ -342,58 +370,157 @@ def _is_text(ph) -> bool:
                                           PP_PLACEHOLDER.SUBTITLE)
 
 
+def _ph_xml(shape) -> str:
+    ph = shape._element.ph
+    attrs = "".join(f' {k}="{v}"' for k, v in sorted(ph.attrib.items()) if k in ("type", "idx"))
+    return f"<p:ph{attrs}/>"
+
+
 def _box(shape) -> Box:
     width = (shape.width - 2 * INSET_X) / EMU_PER_PT
     height = (shape.height - 2 * INSET_Y) / EMU_PER_PT
     return Box(width, height)
 
 
+def _rels_name(entry: str) -> str:
+    folder, _, name = entry.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
 # --- writing ---------------------------------------------------------------------------
 
-
-def _add_slide(prs, ref: _Reference, spec: SlideSpec, body_pt: float) -> None:
-    layout = next(lo for lo in prs.slide_layouts if lo.name == spec.layout)
-    slide = prs.slides.add_slide(layout)
-    tree = slide.shapes._spTree
-    title_shape, body_shape = None, None
-    for ph in list(slide.placeholders):
-        idx = ph.placeholder_format.idx
-        if idx == 0:
-            title_shape = ph
-        elif idx == ref.body_idx[spec.layout] and spec.body:
-            body_shape = ph
-        else:  # an empty placeholder would show "Click to add text" while editing
-            tree.remove(ph._element)
-    title_box = ref.boxes[spec.layout][0]
-    _fill(title_shape.text_frame, [Para(((spec.title, True),))],
-          title_size(spec.title, title_box, spec.where), anchor=None)
-    tree.remove(title_shape._element)  # the title first: reading order is title, then body
-    tree.insert(2, title_shape._element)
-    if body_shape is not None:
-        _fill(body_shape.text_frame, spec.body, body_pt, anchor="t")
-    notes = slide.notes_slide.notes_text_frame
-    _fill_notes(notes, spec.notes)
+NS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+      'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"')
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_SLIDE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
+CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>lessonpack</Application><PresentationFormat>Widescreen</PresentationFormat>"
+    b"</Properties>"
+)
+_EMPTY_GROUP = ('<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
+                '<p:grpSpPr/>')
 
 
-def _fill(frame, paras: list[Para], size: float, anchor: str | None) -> None:
+def _write_deck(ref: _Reference, slides: list[SlideSpec], meta: DocMeta, body_pt: float,
+                when: datetime) -> bytes:
+    entries = dict(ref.entries)
+    overrides, sld_ids, pres_rels = [], [], []
+    for n, spec in enumerate(slides, 1):
+        slide, notes = f"ppt/slides/slide{n}.xml", f"ppt/notesSlides/notesSlide{n}.xml"
+        layout = ref.layouts[spec.layout]
+        entries[slide] = _slide_xml(spec, layout, body_pt)
+        entries[_rels_name(slide)] = _rels([
+            ("rId1", "slideLayout", _relative(slide, layout.partname)),
+            ("rId2", "notesSlide", f"../notesSlides/notesSlide{n}.xml")])
+        entries[notes] = _notes_xml(spec.notes)
+        entries[_rels_name(notes)] = _rels([
+            ("rId1", "notesMaster", _relative(notes, ref.notes_master)),
+            ("rId2", "slide", f"../slides/slide{n}.xml")])
+        overrides.append(f'<Override PartName="/{slide}" ContentType="{CT_SLIDE}"/>'
+                         f'<Override PartName="/{notes}" ContentType="{CT_NOTES}"/>')
+        rid = f"rId{ref.next_rid + n - 1}"
+        sld_ids.append(f'<p:sldId id="{255 + n}" r:id="{rid}"/>')
+        pres_rels.append(f'<Relationship Id="{rid}" Type="{REL}/slide" '
+                         f'Target="{_relative(ref.presentation, "/" + slide)}"/>')
+    pres = entries[ref.presentation].decode("utf-8")
+    at = pres.index("<p:sldSz")
+    entries[ref.presentation] = (pres[:at] + "<p:sldIdLst>" + "".join(sld_ids) + "</p:sldIdLst>"
+                                 + pres[at:]).encode("utf-8")
+    rels_name = _rels_name(ref.presentation)
+    rels = entries[rels_name].decode("utf-8")
+    at = rels.rindex("</Relationships>")
+    entries[rels_name] = (rels[:at] + "".join(pres_rels) + rels[at:]).encode("utf-8")
+    types = ref.content_types.decode("utf-8")
+    at = types.rindex("</Types>")
+    entries["[Content_Types].xml"] = (types[:at] + "".join(overrides) + types[at:]).encode()
+    entries["docProps/core.xml"] = _core_xml(meta, when)
+    return zip_entries(entries)
+
+
+def _relative(source_entry: str, target_partname: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(target_partname, "/" + source_entry.rpartition("/")[0])
+
+
+def _rels(rels: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(f'<Relationship Id="{rid}" Type="{REL}/{kind}" Target="{target}"/>'
+                   for rid, kind, target in rels)
+    return f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">{body}</Relationships>'.encode()
+
+
+def _slide_xml(spec: SlideSpec, layout: _Layout, body_pt: float) -> bytes:
     from lxml import etree
 
-    body = frame._txBody
-    pr = body.find(f"{{{A_NS}}}bodyPr")
-    for child in list(pr):
-        pr.remove(child)
-    pr.attrib.clear()
-    pr.set("wrap", "square")
-    for side, value in (("lIns", INSET_X), ("tIns", INSET_Y), ("rIns", INSET_X),
-                        ("bIns", INSET_Y)):
-        pr.set(side, str(value))
-    if anchor:
-        pr.set("anchor", anchor)
-    etree.SubElement(pr, f"{{{A_NS}}}noAutofit")
-    for p in body.findall(f"{{{A_NS}}}p"):
-        body.remove(p)
-    for n, para in enumerate(paras):
-        body.append(_paragraph(para, size, first=n == 0))
+    shapes = [_shape(2, "Title 1", layout.title_ph, [Para(((spec.title, True),))],
+                     title_size(spec.title, layout.title, spec.where), None)]
+    if spec.body:  # the title first: reading order is title, then body
+        shapes.append(_shape(3, "Text 2", layout.body_ph, spec.body, body_pt, "t"))
+    xml = (f"{XML_HEAD}<p:sld {NS}><p:cSld><p:spTree>{_EMPTY_GROUP}{''.join(shapes)}"
+           "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>")
+    return xml.encode("utf-8")
+
+
+def _shape(shape_id: int, name: str, ph: str, paras: list[Para], size: float,
+           anchor: str | None) -> str:
+    from lxml import etree
+
+    insets = f'lIns="{INSET_X}" tIns="{INSET_Y}" rIns="{INSET_X}" bIns="{INSET_Y}"'
+    anchor_attr = f' anchor="{anchor}"' if anchor else ""
+    text = "".join(etree.tostring(_paragraph(p, size, first=n == 0), encoding="unicode")
+                   for n, p in enumerate(paras))
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr>'
+            f'<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr><p:spPr/>'
+            f'<p:txBody><a:bodyPr wrap="square" {insets}{anchor_attr}><a:noAutofit/></a:bodyPr>'
+            f"<a:lstStyle/>{_strip_ns(text)}</p:txBody></p:sp>")
+
+
+def _strip_ns(xml: str) -> str:
+    """lxml repeats the namespace declaration on each serialised paragraph; the slide's
+    root declares it once."""
+    return xml.replace(f' xmlns:a="{A_NS}"', "")
+
+
+def _notes_xml(paras: list[Para]) -> bytes:
+    from lxml import etree
+
+    text = "".join(etree.tostring(_notes_paragraph(p), encoding="unicode")
+                   for p in paras or [Para((("", False),))])
+    xml = (f"{XML_HEAD}<p:notes {NS}><p:cSld><p:spTree>{_EMPTY_GROUP}"
+           '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image 1"/><p:cNvSpPr>'
+           '<a:spLocks noGrp="1" noRot="1" noChangeAspect="1"/></p:cNvSpPr><p:nvPr>'
+           '<p:ph type="sldImg"/></p:nvPr></p:nvSpPr><p:spPr/></p:sp>'
+           '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes 2"/><p:cNvSpPr><a:spLocks noGrp="1"/>'
+           '</p:cNvSpPr><p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr/>'
+           f"<p:txBody><a:bodyPr/><a:lstStyle/>{_strip_ns(text)}</p:txBody></p:sp>"
+           "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>")
+    return xml.encode("utf-8")
+
+
+def _notes_paragraph(para: Para):
+    """Speaker notes: plain paragraphs in the notes page's own style; lists as "• "."""
+    from lxml import etree
+
+    a = f"{{{A_NS}}}"
+    p = etree.Element(f"{a}p")
+    prefix = {"bullet": "\u2022 ", "number": f"{para.number}. "}.get(para.list, "")
+    for text, bold in [*([(prefix, False)] if prefix else []), *para.runs]:
+        for i, piece in enumerate(text.split("\n")):
+            if i:
+                _rpr(etree.SubElement(p, f"{a}br"), None, bold)
+            if piece:
+                r = etree.SubElement(p, f"{a}r")
+                _rpr(r, None, bold)
+                etree.SubElement(r, f"{a}t").text = piece
+    etree.SubElement(p, f"{a}endParaRPr", lang="en-GB")
+    return p
 
 
 def _paragraph(para: Para, size: float, first: bool):
@@ -468,23 +595,51 @@ def _fill_notes(frame, paras: list[Para]) -> None:
         etree.SubElement(p, f"{a}endParaRPr", lang="en-GB")
 
 
-def _set_core_properties(prs, meta: DocMeta, when: datetime) -> None:
-    props = prs.core_properties
-    props.title = meta.title
-    props.subject = meta.subject
-    props.author = props.last_modified_by = meta.author
-    props.keywords = props.comments = props.category = ""
-    props.language = meta.lang
-    props.created = props.modified = when
-    props.revision = 1
+def _rpr(parent, size: float | None, bold: bool) -> None:
+    from lxml import etree
+
+    a = f"{{{A_NS}}}"
+    rpr = etree.SubElement(parent, f"{a}rPr", lang="en-GB")
+    if size:
+        rpr.set("sz", str(round(size * 100)))
+    rpr.set("b", "1" if bold else "0")
+    rpr.set("dirty", "0")
+    etree.SubElement(rpr, f"{a}latin", typeface=FONT)
+    etree.SubElement(rpr, f"{a}cs", typeface=FONT)
+
+
+def _core_xml(meta: DocMeta, when: datetime) -> bytes:
+    from xml.sax.saxutils import escape
+
+    stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    xml = (
+        f"{XML_HEAD}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(_clean(meta.title))}</dc:title>"
+        f"<dc:subject>{escape(_clean(meta.subject))}</dc:subject>"
+        f"<dc:creator>{escape(_clean(meta.author))}</dc:creator>"
+        f"<cp:lastModifiedBy>{escape(_clean(meta.author))}</cp:lastModifiedBy>"
+        f"<dc:language>{escape(meta.lang)}</dc:language><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    return xml.encode("utf-8")
 
 
 def package_bytes(prs) -> bytes:
-    """The deck as a .pptx: fixed timestamps, sorted entries, fixed compression."""
+    """A python-pptx Presentation as .pptx bytes: fixed timestamps, sorted entries."""
     buf = io.BytesIO()
     prs.save(buf)
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
+        return zip_entries({info.filename: src.read(info) for info in src.infolist()})
+
+
+def zip_entries(entries: dict[str, bytes]) -> bytes:
+    """A zip of `entries` with fixed timestamps, sorted entries and fixed compression."""
     names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
