@@ -23,7 +23,6 @@ byte-identical on every run.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 

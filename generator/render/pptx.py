@@ -25,17 +25,17 @@ import functools
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
-from generator.errors import ReferenceDocError, TemplateError, display_path
-from generator.render import DocMeta, PageStyle
+from generator.errors import MarkupError, ReferenceDocError, TemplateError, display_path
+from generator.render import Assets, DocMeta, PageStyle
+from generator.render import markup as m
 from generator.render import metrics
 
 BUNDLED_REFERENCE = Path(__file__).resolve().parents[2] / "templates" / "reference.pptx"
-LAYOUTS = ("Title Slide", "Section Header", "Title and Content")
+LAYOUTS = m.SLIDE_LAYOUTS  # picked by name from the reference deck
 
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -73,6 +73,7 @@ class SlideSpec:
     body: list[Para]
     notes: list[Para]
     where: str = ""  # for error messages: the slide's title as the markup gave it
+    size: float | None = None  # body text size in points
 
 
 @dataclass(frozen=True)
@@ -84,24 +85,35 @@ class Box:
 # --- entry point ---------------------------------------------------------------------
 
 
-def render_pptx(root: Element, meta: DocMeta, page: PageStyle,
-                reference: Path | None = None, *, when: datetime = FIXED_DATE) -> bytes:
-    """Render one block-markup deck (<document> holding <slide>s) as .pptx bytes."""
-    if root.tag != "document":
-        raise TemplateError(f"block markup must start with <document>, not <{root.tag}>")
-    body_pt = float(root.get("body-size") or BODY_PT)
-    if page.large_print:
-        body_pt = max(body_pt, LARGE_PRINT_PT)
-    specs = [_slide_spec(el) for el in root if el.tag == "slide"]
+def prepare(assets: Assets) -> None:
+    """Read the reference deck and Arial's widths now, once, before workers are forked."""
+    metrics.arial()
+    _reference(assets.reference("reference.pptx"))
+
+
+def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets, *,
+           when: datetime = FIXED_DATE) -> bytes:
+    """One deck (a <document> of <slide>s) as .pptx bytes, styled by reference.pptx."""
+    specs = []
+    for node in nodes.blocks:
+        if not isinstance(node, m.Slide):
+            raise m.unsupported(node, "slides", nodes.source)
+        specs.append(_slide_spec(node))
     if not specs:
-        raise TemplateError("a slides template must produce at least one <slide>")
-    ref = _reference(reference or BUNDLED_REFERENCE)
-    slides = layout_deck(specs, ref.boxes, body_pt)
-    return _write_deck(ref, slides, meta, body_pt, when)
+        raise MarkupError(f"{nodes.source}: a slides template must make at least one <slide>")
+    ref = _reference(assets.reference("reference.pptx"))
+    slides = layout_deck(specs, ref.boxes, page)
+    return _write_deck(ref, slides, meta, when)
+
+
+def body_size(spec_size: float | None, page: PageStyle) -> float:
+    """The slide's text size: as the markup asks (24 pt at least), 32 for large print."""
+    size = max(spec_size or BODY_PT, BODY_PT)
+    return max(size, LARGE_PRINT_PT) if page.large_print else size
 
 
 def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]],
-                body_pt: float) -> list[SlideSpec]:
+                page: PageStyle = PageStyle()) -> list[SlideSpec]:
     """The slides as shown: each split into parts that fit, with unique titles."""
     out: list[SlideSpec] = []
     seen: set[str] = set()
@@ -114,7 +126,8 @@ def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]]
         if body_box is None and spec.body:
             raise TemplateError(f'slide "{spec.where}": layout "{spec.layout}" has no text box '
                                 "for its body")
-        parts = split_body(spec.body, body_box, body_pt) if body_box else [[]]
+        size = body_size(spec.size, page)
+        parts = split_body(spec.body, body_box, size) if body_box else [[]]
         for n, body in enumerate(parts):
             title = spec.title if n == 0 else f"{spec.title} (continued)"
             if n > 1:
@@ -126,7 +139,7 @@ def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]]
             last = n == len(parts) - 1
             notes = spec.notes if last else [Para((
                 ("This slide continues on the next one; the notes for it are there.", False),))]
-            out.append(SlideSpec(title, spec.layout, body, notes, spec.where))
+            out.append(SlideSpec(title, spec.layout, body, notes, spec.where, size))
     for spec in out:
         title_size(spec.title, boxes[spec.layout][0], spec.where)  # raises if it cannot fit
     return out
@@ -198,66 +211,51 @@ def title_size(title: str, box: Box, where: str = "") -> float:
                         f"even at {MIN_TITLE_PT:g} pt; shorten it")
 
 
-# --- markup ----------------------------------------------------------------------------
+# --- nodes to paragraphs --------------------------------------------------------------
 
 
-def _slide_spec(el: Element) -> SlideSpec:
-    title = _clean(el.get("title") or "").strip()
-    if not title:
-        raise TemplateError("every <slide> needs a title attribute")
-    layout = el.get("layout") or "Title and Content"
-    body: list[Para] = []
-    notes: list[Para] = []
-    for child in el:
-        if child.tag == "notes":
-            for block in child:
-                notes += _paras(block, title)
-        else:
-            body += _paras(child, title)
-    return SlideSpec(title, layout, body, notes, title)
+def _slide_spec(node: m.Slide) -> SlideSpec:
+    return SlideSpec(_clean(node.title), node.layout, _paras(node.blocks), _paras(node.notes),
+                     node.title, node.body_size)
 
 
-def _paras(el: Element, where: str) -> list[Para]:
-    if el.tag == "p":
-        return [Para(_inline(el))]
-    if el.tag in ("ul", "ol"):
-        kind = "bullet" if el.tag == "ul" else "number"
-        return [Para(_inline(li), kind, n) for n, li in enumerate(el, 1) if li.tag == "li"]
-    raise TemplateError(f'slide "{where}": <{el.tag}> cannot go on a slide; use <p>, <ul> or '
-                        "<ol> (with <b> and <br/> inside)")
+def _paras(blocks: tuple[m.Block, ...]) -> list[Para]:
+    out: list[Para] = []
+    for block in blocks:
+        if isinstance(block, m.Paragraph):
+            out.append(Para(_runs(block.content)))
+        elif isinstance(block, m.ListBlock):
+            kind = "number" if block.numbered else "bullet"
+            out += [Para(_runs(item), kind, n) for n, item in enumerate(block.items, 1)]
+    return out
 
 
-def _inline(el: Element, bold: bool = False) -> tuple[tuple[str, bool], ...]:
+def _runs(content: m.Inline) -> tuple[tuple[str, bool], ...]:
+    """Inline content as (text, bold) runs, markup whitespace collapsed and trimmed."""
     runs: list[tuple[str, bool]] = []
 
-    def add(text: str | None, b: bool) -> None:
-        if text:
-            text = _MARKUP_SPACE.sub(" ", _clean(text))
-            if runs and runs[-1][1] == b:
-                runs[-1] = (runs[-1][0] + text, b)
-            else:
-                runs.append((text, b))
+    def add(text: str, bold: bool) -> None:
+        if runs and runs[-1][1] == bold:
+            runs[-1] = (runs[-1][0] + text, bold)
+        else:
+            runs.append((text, bold))
 
-    def walk(node: Element, b: bool) -> None:
-        add(node.text, b)
-        for child in node:
-            if child.tag == "br":
-                add("\n", b)
+    def walk(items: m.Inline, bold: bool) -> None:
+        for item in items:
+            if isinstance(item, str):
+                add(_MARKUP_SPACE.sub(" ", _clean(item)), bold)
+            elif isinstance(item, m.Break):
+                add("\n", bold)
             else:
-                walk(child, b or child.tag == "b")
-            add(child.tail, b)
+                walk(item.content, True)
 
-    walk(el, bold)
-    # Trim the markup's leading and trailing whitespace, and around line breaks.
+    walk(content, False)
     text = "".join(t for t, _ in runs)
-    out: list[tuple[str, bool]] = []
-    lead = len(text) - len(text.lstrip(" "))
-    end = len(text.rstrip(" "))
-    pos = 0
+    lead, end = len(text) - len(text.lstrip(" ")), len(text.rstrip(" "))
+    out, pos = [], 0
     for t, b in runs:
-        start, stop = max(lead - pos, 0), min(end - pos, len(t))
-        piece = t[start:stop] if stop > start else ""
-        piece = piece.replace(" \n", "\n").replace("\n ", "\n")
+        piece = t[max(lead - pos, 0):max(min(end - pos, len(t)), 0)]
+        piece = re.sub(" *\n *", "\n", piece)
         if piece:
             out.append((piece, b))
         pos += len(t)
@@ -408,14 +406,14 @@ _EMPTY_GROUP = ('<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/><
                 '<p:grpSpPr/>')
 
 
-def _write_deck(ref: _Reference, slides: list[SlideSpec], meta: DocMeta, body_pt: float,
+def _write_deck(ref: _Reference, slides: list[SlideSpec], meta: DocMeta,
                 when: datetime) -> bytes:
     entries = dict(ref.entries)
     overrides, sld_ids, pres_rels = [], [], []
     for n, spec in enumerate(slides, 1):
         slide, notes = f"ppt/slides/slide{n}.xml", f"ppt/notesSlides/notesSlide{n}.xml"
         layout = ref.layouts[spec.layout]
-        entries[slide] = _slide_xml(spec, layout, body_pt)
+        entries[slide] = _slide_xml(spec, layout)
         entries[_rels_name(slide)] = _rels([
             ("rId1", "slideLayout", _relative(slide, layout.partname)),
             ("rId2", "notesSlide", f"../notesSlides/notesSlide{n}.xml")])
@@ -456,13 +454,11 @@ def _rels(rels: list[tuple[str, str, str]]) -> bytes:
     return f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">{body}</Relationships>'.encode()
 
 
-def _slide_xml(spec: SlideSpec, layout: _Layout, body_pt: float) -> bytes:
-    from lxml import etree
-
+def _slide_xml(spec: SlideSpec, layout: _Layout) -> bytes:
     shapes = [_shape(2, "Title 1", layout.title_ph, [Para(((spec.title, True),))],
                      title_size(spec.title, layout.title, spec.where), None)]
     if spec.body:  # the title first: reading order is title, then body
-        shapes.append(_shape(3, "Text 2", layout.body_ph, spec.body, body_pt, "t"))
+        shapes.append(_shape(3, "Text 2", layout.body_ph, spec.body, spec.size, "t"))
     xml = (f"{XML_HEAD}<p:sld {NS}><p:cSld><p:spTree>{_EMPTY_GROUP}{''.join(shapes)}"
            "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>")
     return xml.encode("utf-8")
@@ -572,42 +568,6 @@ def _rpr(parent, size: float | None, bold: bool) -> None:
     etree.SubElement(rpr, f"{a}cs", typeface=FONT)
 
 
-def _fill_notes(frame, paras: list[Para]) -> None:
-    """Speaker notes: plain paragraphs in the notes page's own style; lists as "• "."""
-    from lxml import etree
-
-    a = f"{{{A_NS}}}"
-    body = frame._txBody
-    for p in body.findall(f"{a}p"):
-        body.remove(p)
-    for para in paras or [Para((("", False),))]:
-        p = etree.SubElement(body, f"{a}p")
-        prefix = {"bullet": "\u2022 ", "number": f"{para.number}. "}.get(para.list, "")
-        runs = [(prefix, False)] if prefix else []
-        for text, bold in [*runs, *para.runs]:
-            for i, piece in enumerate(text.split("\n")):
-                if i:
-                    _rpr(etree.SubElement(p, f"{a}br"), None, bold)
-                if piece:
-                    r = etree.SubElement(p, f"{a}r")
-                    _rpr(r, None, bold)
-                    etree.SubElement(r, f"{a}t").text = piece
-        etree.SubElement(p, f"{a}endParaRPr", lang="en-GB")
-
-
-def _rpr(parent, size: float | None, bold: bool) -> None:
-    from lxml import etree
-
-    a = f"{{{A_NS}}}"
-    rpr = etree.SubElement(parent, f"{a}rPr", lang="en-GB")
-    if size:
-        rpr.set("sz", str(round(size * 100)))
-    rpr.set("b", "1" if bold else "0")
-    rpr.set("dirty", "0")
-    etree.SubElement(rpr, f"{a}latin", typeface=FONT)
-    etree.SubElement(rpr, f"{a}cs", typeface=FONT)
-
-
 def _core_xml(meta: DocMeta, when: datetime) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -652,5 +612,5 @@ def zip_entries(entries: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["render_pptx", "layout_deck", "split_body", "fits", "title_size", "package_bytes",
+__all__ = ["render", "prepare", "layout_deck", "split_body", "fits", "title_size", "package_bytes",
            "LAYOUTS", "FIXED_DATE", "Box", "Para", "SlideSpec"]
