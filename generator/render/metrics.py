@@ -25,7 +25,7 @@ class Widths:
 
     regular: dict[int, float]
     bold: dict[int, float]
-    fallback: float  # for a character the font lacks: as wide as its widest letter
+    fallback: float  # for a character the font lacks (a CJK character is about 1 em)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         table, fallback = (self.bold if bold else self.regular), self.fallback
@@ -63,7 +63,7 @@ def arial() -> Widths:
         index = mapping[glyph] if mapping else order[glyph]
         regular[code] = advance / units
         bold[code] = (advance + deltas[index]) / units
-    return Widths(regular, bold, max(bold.values()))
+    return Widths(regular, bold, 1.0)
 
 
 Run = tuple[str, bool]  # (text, bold)

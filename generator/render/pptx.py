@@ -114,7 +114,9 @@ def body_size(spec_size: float | None, page: PageStyle) -> float:
 
 def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]],
                 page: PageStyle = PageStyle()) -> list[SlideSpec]:
-    """The slides as shown: each split into parts that fit, with unique titles."""
+    """The slides as shown: each split into parts that fit, with unique titles. A title
+    too long for its box even at 36 pt is shortened there ("…") and given whole, in
+    bold, as the first line of the slide."""
     out: list[SlideSpec] = []
     seen: set[str] = set()
     for spec in specs:
@@ -123,25 +125,24 @@ def layout_deck(specs: list[SlideSpec], boxes: dict[str, tuple[Box, Box | None]]
             raise TemplateError(f'slide "{spec.where}": no layout "{spec.layout}" in the '
                                 f"reference deck; use one of {known}")
         title_box, body_box = boxes[spec.layout]
-        if body_box is None and spec.body:
+        body = spec.body
+        if not _title_fits(spec.title, title_box) and body_box is not None:
+            body = [Para(((spec.title, True),)), *body]
+        if body_box is None and body:
             raise TemplateError(f'slide "{spec.where}": layout "{spec.layout}" has no text box '
                                 "for its body")
         size = body_size(spec.size, page)
-        parts = split_body(spec.body, body_box, size) if body_box else [[]]
-        for n, body in enumerate(parts):
-            title = spec.title if n == 0 else f"{spec.title} (continued)"
-            if n > 1:
-                title = f"{spec.title} (continued, part {n + 1})"
-            base, k = title, 2
+        parts = split_body(body, body_box, size) if body_box else [[]]
+        for n, part in enumerate(parts):
+            suffix = "" if n == 0 else " (continued)" if n == 1 else f" (continued, part {n + 1})"
+            title, k = fit_title(spec.title, suffix, title_box), 2
             while title in seen:  # two slides the markup titled alike
-                title, k = f"{base} ({k})", k + 1
+                title, k = fit_title(spec.title, f"{suffix} ({k})", title_box), k + 1
             seen.add(title)
             last = n == len(parts) - 1
             notes = spec.notes if last else [Para((
                 ("This slide continues on the next one; the notes for it are there.", False),))]
-            out.append(SlideSpec(title, spec.layout, body, notes, spec.where, size))
-    for spec in out:
-        title_size(spec.title, boxes[spec.layout][0], spec.where)  # raises if it cannot fit
+            out.append(SlideSpec(title, spec.layout, part, notes, spec.where, size))
     return out
 
 
@@ -202,13 +203,32 @@ def fits(paras: list[Para], box: Box, size: float) -> bool:
     return total <= box.height + 0.01
 
 
-def title_size(title: str, box: Box, where: str = "") -> float:
-    """40 pt, or 36 if it needs it to fit; TemplateError if neither fits."""
-    for size in (TITLE_PT, MIN_TITLE_PT):
-        if fits([Para(((title, True),))], box, size):
-            return size
-    raise TemplateError(f'slide "{where or title}": the title "{title}" does not fit its box '
-                        f"even at {MIN_TITLE_PT:g} pt; shorten it")
+def title_size(title: str, box: Box) -> float:
+    """40 pt, or 36 if it needs it to fit (fit_title makes sure one of them does)."""
+    return TITLE_PT if fits([Para(((title, True),))], box, TITLE_PT) else MIN_TITLE_PT
+
+
+def _title_fits(title: str, box: Box) -> bool:
+    return fits([Para(((title, True),))], box, MIN_TITLE_PT)
+
+
+def fit_title(base: str, suffix: str, box: Box) -> str:
+    """`base` + `suffix`, or as much of `base` as fits before "…" and the suffix."""
+    if _title_fits(base + suffix, box):
+        return base + suffix
+    words = base.split(" ")
+    while len(words) > 1:
+        words.pop()
+        shown = " ".join(words).rstrip(" ,;:·-") + "…" + suffix
+        if _title_fits(shown, box):
+            return shown
+    word = words[0]
+    while word:  # one long word: cut it between letters
+        word = word[:-1]
+        if _title_fits(word + "…" + suffix, box):
+            return word + "…" + suffix
+    raise ReferenceDocError("the reference deck's title boxes are too small for a 36 pt "
+                            "title; make them larger in its slide master")
 
 
 # --- nodes to paragraphs --------------------------------------------------------------
@@ -456,7 +476,7 @@ def _rels(rels: list[tuple[str, str, str]]) -> bytes:
 
 def _slide_xml(spec: SlideSpec, layout: _Layout) -> bytes:
     shapes = [_shape(2, "Title 1", layout.title_ph, [Para(((spec.title, True),))],
-                     title_size(spec.title, layout.title, spec.where), None)]
+                     title_size(spec.title, layout.title), None)]
     if spec.body:  # the title first: reading order is title, then body
         shapes.append(_shape(3, "Text 2", layout.body_ph, spec.body, spec.size, "t"))
     xml = (f"{XML_HEAD}<p:sld {NS}><p:cSld><p:spTree>{_EMPTY_GROUP}{''.join(shapes)}"
