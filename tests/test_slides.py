@@ -125,8 +125,9 @@ def test_story_activity_and_signposting_slides_have_speaker_notes(built):
         prs = opened(path)
         for slide in prs.slides:
             title = slide.shapes.title.text_frame.text
-            if any(word in title for word in ("Scene", "decision", "safest choice",
-                                              "warning signs", "Where to get help")):
+            if title.startswith(("Scene", "Decision", "The safest choice",
+                                 "Spot the warning signs", "The warning signs",
+                                 "Where to get help")):
                 assert notes_text(slide).strip(), f"{path}: no notes on {title!r}"
         assert all(notes_text(slide).strip() for slide in prs.slides)
 
@@ -148,14 +149,14 @@ def test_scenes_are_numbered_and_each_decision_waits_for_the_class(built):
         slides = titled(opened(path))
         for scenario_id in lib.lessons[lesson].bands[band].scenarios:
             story = lib.scenarios[scenario_id]
-            scenes = [titles.index(f"{story.title}: Scene {n}")
+            scenes = [titles.index(f"Scene {n}: {story.title}")
                       for n in range(1, len(story.scenes) + 1)]
             assert scenes == sorted(scenes)
             for k, decision in enumerate(story.decisions, 1):
                 suffix = f" {k}" if len(story.decisions) > 1 else ""
-                ask = titles.index(f"{story.title}: decision{suffix}")
+                ask = titles.index(f"Decision{suffix}: {story.title}")
                 answer = ask + 1
-                assert titles[answer].startswith(f"{story.title}: the safest choice{suffix}")
+                assert titles[answer].startswith(f"The safest choice{suffix}: {story.title}")
                 last = len(story.scenes)
                 after = min(decision.after_scene or max(last - 1, 1), last)
                 assert scenes[after - 1] < ask
@@ -184,7 +185,7 @@ def test_questions_are_in_the_notes_of_their_scene(built):
         last = len(story.scenes)
         for question in story.questions:
             scene = min(question.scene or last, last)
-            notes = notes_text(slides[f"{story.title}: Scene {scene}"])
+            notes = notes_text(slides[f"Scene {scene}: {story.title}"])
             assert question.ask in notes and question.draw_out[0] in notes
 
 
@@ -209,6 +210,26 @@ def test_signposting_names_the_force_and_its_local_number(tmp_path):
     assert "Wessex Constabulary" in "\n".join(notes_text(s) for s in help_slides)
     title_slide = opened(out / "online-blackmail" / "ks3" / "slides.pptx").slides[0]
     assert "Wessex Constabulary" in slide_text(title_slide)
+
+
+def test_the_force_logo_is_on_the_title_slide_with_alt_text(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (200, 100), (20, 40, 90)).save(tmp_path / "crest.png")
+    profile = tmp_path / "force.yaml"
+    profile.write_text("force_name: Testshire Constabulary\nlogo: crest.png\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--profile",
+                     str(profile), "--lesson", "whos-really-there", "--band", "ks2", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    deck = opened(out / "whos-really-there" / "ks2" / "slides.pptx")
+    pictures = [s for s in deck.slides[0].shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == 1
+    logo = pictures[0]
+    assert logo._element.xpath("./p:nvPicPr/p:cNvPr/@descr") == ["Testshire Constabulary logo"]
+    assert logo.width == 2 * logo.height and logo.left + logo.width <= deck.slide_width
+    assert deck.slides[0].shapes[0].shape_id == deck.slides[0].shapes.title.shape_id
+    assert not any(s.shape_type == 13 for slide in list(deck.slides)[1:] for s in slide.shapes)
 
 
 def test_two_builds_give_identical_bytes(tmp_path, built):

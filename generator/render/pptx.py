@@ -45,7 +45,9 @@ TITLE_PT, MIN_TITLE_PT = 40.0, 36.0
 BODY_PT = 24.0  # the markup may ask for more (Key Stage 2: 28)
 LARGE_PRINT_PT = 32.0
 LINE = 1.2  # line spacing, as a multiple of the font size, written as exact points
-SPACE_BEFORE = 0.4  # before each paragraph but a box's first, as a multiple of the size
+# Space before each paragraph but a box's first, as a multiple of the size: list items
+# closer together, so a ten-item tick list stays on one slide.
+SPACE_BEFORE = {"": 0.4, "bullet": 0.25, "number": 0.25}
 INDENT = {"bullet": 0.75, "number": 1.2}  # text indent of a list item, in em
 INSET_X, INSET_Y = 91440, 45720  # box insets, EMU (PowerPoint's defaults: 0.1", 0.05")
 SAFETY = 0.99  # measure against 99% of the width: rounding and renderer differences
@@ -103,7 +105,7 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets, *,
         raise MarkupError(f"{nodes.source}: a slides template must make at least one <slide>")
     ref = _reference(assets.reference("reference.pptx"))
     slides = layout_deck(specs, ref.boxes, page)
-    return _write_deck(ref, slides, meta, when)
+    return _write_deck(ref, slides, meta, when, assets.logo)
 
 
 def body_size(spec_size: float | None, page: PageStyle) -> float:
@@ -158,8 +160,12 @@ def para_lines(para: Para, width: float, size: float) -> list[list[tuple[str, bo
     return metrics.wrap(list(para.runs), size, (width - indent) * SAFETY)
 
 
-def para_height(lines: int, size: float, first: bool) -> float:
-    return lines * line_height(size) + (0.0 if first else size * SPACE_BEFORE)
+def space_before(para: Para, size: float, first: bool) -> float:
+    return 0.0 if first else round(size * SPACE_BEFORE[para.list], 2)
+
+
+def para_height(para: Para, lines: int, size: float, first: bool) -> float:
+    return lines * line_height(size) + space_before(para, size, first)
 
 
 def split_body(body: list[Para], box: Box, size: float) -> list[list[Para]]:
@@ -169,11 +175,11 @@ def split_body(body: list[Para], box: Box, size: float) -> list[list[Para]]:
     used = 0.0
     for para in body:
         lines = para_lines(para, box.width, size)
-        height = para_height(len(lines), size, not parts[-1])
+        height = para_height(para, len(lines), size, not parts[-1])
         if parts[-1] and used + height > box.height:
             parts.append([])
             used = 0.0
-            height = para_height(len(lines), size, True)
+            height = para_height(para, len(lines), size, True)
         if height <= box.height:
             parts[-1].append(para)
             used += height
@@ -185,7 +191,7 @@ def split_body(body: list[Para], box: Box, size: float) -> list[list[Para]]:
                 parts.append([])
             runs = _join_lines(chunk)
             parts[-1].append(replace(para, runs=runs, list=para.list if i == 0 else ""))
-            used = para_height(len(chunk), size, True)
+            used = para_height(para, len(chunk), size, True)
     return [p for p in parts if p] or [[]]
 
 
@@ -198,7 +204,7 @@ def _join_lines(lines: list[list[tuple[str, bool]]]) -> tuple[tuple[str, bool], 
 
 def fits(paras: list[Para], box: Box, size: float) -> bool:
     """Whether `paras` fit in `box` at `size` (what the renderer guarantees)."""
-    total = sum(para_height(len(para_lines(p, box.width, size)), size, i == 0)
+    total = sum(para_height(p, len(para_lines(p, box.width, size)), size, i == 0)
                 for i, p in enumerate(paras))
     return total <= box.height + 0.01
 
@@ -309,6 +315,7 @@ class _Reference:
     notes_master: str  # partname of the notes master
     content_types: bytes
     next_rid: int  # first free rId number in the presentation part's relationships
+    slide_width: int  # EMU
 
     @property
     def boxes(self) -> dict[str, tuple[Box, Box | None]]:
@@ -378,7 +385,8 @@ def _load_reference(path: str, _mtime_ns: int, _size: int) -> _Reference:
     entries[presentation] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                            standalone=True)
     return _Reference(entries, layouts, presentation, notes_master,
-                      entries.pop("[Content_Types].xml"), max(numbers, default=0) + 1)
+                      entries.pop("[Content_Types].xml"), max(numbers, default=0) + 1,
+                      prs.slide_width)
 
 
 def _is_text(ph) -> bool:
@@ -427,16 +435,25 @@ _EMPTY_GROUP = ('<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/><
 
 
 def _write_deck(ref: _Reference, slides: list[SlideSpec], meta: DocMeta,
-                when: datetime) -> bytes:
+                when: datetime, logo: Path | None = None) -> bytes:
     entries = dict(ref.entries)
     overrides, sld_ids, pres_rels = [], [], []
+    picture = _logo(logo, meta.author, ref.slide_width) if logo else None
+    defaults = ""
+    if picture:
+        entries[f"ppt/media/logo.{picture.extension}"] = picture.data
+        if f'Extension="{picture.extension}"' not in ref.content_types.decode("utf-8"):
+            defaults = (f'<Default Extension="{picture.extension}" '
+                        f'ContentType="{picture.content_type}"/>')
     for n, spec in enumerate(slides, 1):
         slide, notes = f"ppt/slides/slide{n}.xml", f"ppt/notesSlides/notesSlide{n}.xml"
         layout = ref.layouts[spec.layout]
-        entries[slide] = _slide_xml(spec, layout)
+        on_it = picture if n == 1 else None  # the force's logo on the first slide
+        entries[slide] = _slide_xml(spec, layout, on_it)
         entries[_rels_name(slide)] = _rels([
             ("rId1", "slideLayout", _relative(slide, layout.partname)),
-            ("rId2", "notesSlide", f"../notesSlides/notesSlide{n}.xml")])
+            ("rId2", "notesSlide", f"../notesSlides/notesSlide{n}.xml"),
+            *([("rId3", "image", f"../media/logo.{on_it.extension}")] if on_it else [])])
         entries[notes] = _notes_xml(spec.notes)
         entries[_rels_name(notes)] = _rels([
             ("rId1", "notesMaster", _relative(notes, ref.notes_master)),
@@ -457,9 +474,56 @@ def _write_deck(ref: _Reference, slides: list[SlideSpec], meta: DocMeta,
     entries[rels_name] = (rels[:at] + "".join(pres_rels) + rels[at:]).encode("utf-8")
     types = ref.content_types.decode("utf-8")
     at = types.rindex("</Types>")
-    entries["[Content_Types].xml"] = (types[:at] + "".join(overrides) + types[at:]).encode()
+    entries["[Content_Types].xml"] = (types[:at] + defaults + "".join(overrides)
+                                      + types[at:]).encode()
     entries["docProps/core.xml"] = _core_xml(meta, when)
     return zip_entries(entries)
+
+
+@dataclass(frozen=True)
+class _Picture:
+    data: bytes
+    extension: str  # "png" or "jpeg"
+    content_type: str
+    width: int  # EMU, at its place on the title slide
+    height: int
+    alt: str
+    left: int
+
+    def xml(self, shape_id: int) -> str:
+        from xml.sax.saxutils import quoteattr
+
+        left = self.left
+        return (f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="Logo" '
+                f'descr={quoteattr(self.alt)}/><p:cNvPicPr><a:picLocks noChangeAspect="1"/>'
+                '</p:cNvPicPr><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId3"/>'
+                '<a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm>'
+                f'<a:off x="{left}" y="{LOGO_MARGIN}"/><a:ext cx="{self.width}" '
+                f'cy="{self.height}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+                "</p:spPr></p:pic>")
+
+
+LOGO_MARGIN = 342900  # 0.375 inch from the top and right edges
+LOGO_HEIGHT = 914400  # one inch tall
+LOGO_MAX_WIDTH = 2743200  # three inches at most
+
+
+def _logo(path: Path, force: str, slide_width: int) -> _Picture | None:
+    """The force's logo (PNG or JPEG) for the title slide, sized to keep its shape."""
+    from PIL import Image
+
+    data = Path(path).read_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        kind = (image.format or "").lower()
+        w, h = image.size
+    if kind not in ("png", "jpeg") or not w or not h:
+        return None
+    height = LOGO_HEIGHT
+    width = round(height * w / h)
+    if width > LOGO_MAX_WIDTH:
+        width, height = LOGO_MAX_WIDTH, round(LOGO_MAX_WIDTH * h / w)
+    return _Picture(data, kind, f"image/{kind}", width, height, f"{_clean(force)} logo",
+                    slide_width - LOGO_MARGIN - width)
 
 
 def _relative(source_entry: str, target_partname: str) -> str:
@@ -474,11 +538,13 @@ def _rels(rels: list[tuple[str, str, str]]) -> bytes:
     return f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">{body}</Relationships>'.encode()
 
 
-def _slide_xml(spec: SlideSpec, layout: _Layout) -> bytes:
+def _slide_xml(spec: SlideSpec, layout: _Layout, logo: "_Picture | None" = None) -> bytes:
     shapes = [_shape(2, "Title 1", layout.title_ph, [Para(((spec.title, True),))],
                      title_size(spec.title, layout.title), None)]
     if spec.body:  # the title first: reading order is title, then body
         shapes.append(_shape(3, "Text 2", layout.body_ph, spec.body, spec.size, "t"))
+    if logo:  # last in reading order: title, text, then the logo
+        shapes.append(logo.xml(4))
     xml = (f"{XML_HEAD}<p:sld {NS}><p:cSld><p:spTree>{_EMPTY_GROUP}{''.join(shapes)}"
            "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>")
     return xml.encode("utf-8")
@@ -551,7 +617,7 @@ def _paragraph(para: Para, size: float, first: bool):
     ln = etree.SubElement(etree.SubElement(ppr, f"{a}lnSpc"), f"{a}spcPts")
     ln.set("val", str(round(line_height(size) * 100)))
     before = etree.SubElement(etree.SubElement(ppr, f"{a}spcBef"), f"{a}spcPts")
-    before.set("val", "0" if first else str(round(size * SPACE_BEFORE * 100)))
+    before.set("val", str(round(space_before(para, size, first) * 100)))
     if para.list:
         etree.SubElement(ppr, f"{a}buFont", typeface=FONT)
         if para.list == "bullet":
