@@ -50,8 +50,8 @@ GEOMETRY = {
                     1: (SIDE, Inches(4.0), CONTENT_W, Inches(2.6))},
     "Section Header": {0: (SIDE, Inches(2.0), CONTENT_W, Inches(1.6)),
                        1: (SIDE, Inches(3.8), CONTENT_W, Inches(2.6))},
-    "Title and Content": {0: (SIDE, Inches(0.35), CONTENT_W, Inches(1.5)),
-                          1: (SIDE, Inches(1.95), CONTENT_W, Inches(5.1))},
+    "Title and Content": {0: (SIDE, Inches(0.3), CONTENT_W, Inches(1.3)),
+                          1: (SIDE, Inches(1.7), CONTENT_W, Inches(5.5))},
 }
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 

@@ -44,7 +44,7 @@ FONT = "Arial"
 TITLE_PT, MIN_TITLE_PT = 40.0, 36.0
 BODY_PT = 24.0  # the markup may ask for more (Key Stage 2: 28)
 LARGE_PRINT_PT = 32.0
-LINE = 1.2  # line spacing, as a multiple of the font size, written as exact points
+LINE = 1.15  # line spacing, as a multiple of the size (Arial's own is 1.149), exact points
 # Space before each paragraph but a box's first, as a multiple of the size: list items
 # closer together, so a ten-item tick list stays on one slide.
 SPACE_BEFORE = {"": 0.4, "bullet": 0.25, "number": 0.25}
