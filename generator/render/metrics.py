@@ -14,22 +14,35 @@ never below theirs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 
-@dataclass(frozen=True)
 class Widths:
-    """Advance widths in em, by code point, for the regular and bold weights."""
+    """Advance widths in em, by code point, for the regular and bold weights. Bold
+    widths are worked out from the font's variations the first time a character is
+    measured in bold (most of the font's 3,000 characters never are)."""
 
-    regular: dict[int, float]
-    bold: dict[int, float]
-    fallback: float  # for a character the font lacks (a CJK character is about 1 em)
+    def __init__(self, regular: dict[int, float], bold_of, fallback: float = 1.0):
+        self.regular = regular
+        self.bold: dict[int, float] = {}
+        self._bold_of = bold_of  # code point -> bold width in em
+        self.fallback = fallback  # a character the font lacks (a CJK one is about 1 em)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        table, fallback = (self.bold if bold else self.regular), self.fallback
-        return size * sum(table.get(ord(c), fallback) for c in text)
+        fallback = self.fallback
+        if not bold:
+            table = self.regular
+            return size * sum(table.get(ord(c), fallback) for c in text)
+        table, total = self.bold, 0.0
+        for char in text:
+            code = ord(char)
+            width = table.get(code)
+            if width is None:
+                width = table[code] = (self._bold_of(code) if code in self.regular
+                                       else fallback)
+            total += width
+        return size * total
 
 
 def font_file() -> Path:
@@ -56,14 +69,15 @@ def arial() -> Widths:
     hvar = font["HVAR"].table
     deltas = VarStoreInstancer(hvar.VarStore, axes, location)
     mapping = hvar.AdvWidthMap.mapping if hvar.AdvWidthMap else None
-    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-    regular, bold = {}, {}
-    for code, glyph in cmap.items():
-        advance = metrics[glyph][0]
+    order = font.getReverseGlyphMap()
+    regular = {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
+
+    def bold_of(code: int) -> float:
+        glyph = cmap[code]
         index = mapping[glyph] if mapping else order[glyph]
-        regular[code] = advance / units
-        bold[code] = (advance + deltas[index]) / units
-    return Widths(regular, bold, 1.0)
+        return (metrics[glyph][0] + deltas[index]) / units
+
+    return Widths(regular, bold_of)
 
 
 Run = tuple[str, bool]  # (text, bold)
