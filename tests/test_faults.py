@@ -328,6 +328,7 @@ def test_a_rebuild_by_a_newer_lessonpack_renders_again(site, monkeypatch):
                            lesson_ids=("whos-really-there",), band_ids=("ks2",))
     assert len(build(options).unchanged) == 7
     monkeypatch.setattr("generator.build.__version__", "99.0")
+    monkeypatch.setattr("generator.cache.__version__", "99.0")
     assert len(build(options).written) == 7
 
 

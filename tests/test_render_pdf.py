@@ -252,7 +252,8 @@ def test_our_same_frag_answers_as_reportlabs_compiled_one():
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
-    from generator.render.pdf import _register_fonts, _same_frag
+    from generator.render.pdf.rl_private import _same_frag
+    from generator.render.pdf.text import _register_fonts
 
     _register_fonts(ASSETS.fonts)
     style = ParagraphStyle("p", fontName="AtkinsonHyperlegible")
