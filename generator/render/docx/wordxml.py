@@ -12,7 +12,6 @@ from lxml.etree import SubElement
 
 from .docx_private import body_of, is_cell, new_cell, xml
 
-
 # XML 1.0 cannot hold these; python-docx would raise ValueError on them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

@@ -10,21 +10,20 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
 from .. import markup as m
-from .wordxml import (_P, _TBL, _add_paragraph, _add_row, _add_run, _block_parent, _cell_margin, _clean, _fix_table_width, _has_numbering, _keep_with_next, _last_block_tag, _row_flag, _set_num, _shade)
 from .docx_private import is_cell, xml
+from .wordxml import (_P, _TBL, _add_paragraph, _add_row, _add_run, _block_parent, _cell_margin,
+                      _clean, _fix_table_width, _has_numbering, _keep_with_next,
+                      _last_block_tag, _row_flag, _set_num, _shade)
 
 
 BALLOT_BOX, BALLOT_BOX_X = "\u2610", "\u2612"  # ☐ ☒
 SYMBOL_FONT = "Segoe UI Symbol"  # has the ballot boxes; Word/LibreOffice fall back if absent
 HEADER_SHADING = "D9D9D9"  # light grey: readable in greyscale print
-MAX_LINES = 60
 AFTER_TABLE_PT = 8  # space between a table and the paragraph after it
 LIST_END_PT = 8  # after a list's last item, as after a paragraph
 
 LINE_BREAK = object()  # <br/> among the pieces of inline text
 
-# XML 1.0 cannot hold these; python-docx would raise ValueError on them.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Markup whitespace (template indentation) collapses like HTML; no-break spaces survive.
 _MARKUP_SPACE = re.compile("[ \t\r\n]+")
 
@@ -191,7 +190,7 @@ class _Writer:
         para.paragraph_format.space_after = Pt(10)
 
     def lines(self, node: m.Lines, container, width, in_note):
-        for _ in range(max(0, min(node.count, MAX_LINES))):
+        for _ in range(max(0, min(node.count, m.MAX_LINES))):
             self.paragraph(container, "Write-in Line")
 
     def pagebreak(self, node: m.PageBreak, container, width, in_note):
