@@ -397,7 +397,7 @@ def _is_text(ph) -> bool:
 
 
 def _ph_xml(shape) -> str:
-    ph = shape._element.ph
+    ph = shape.element.find(f"./*/{{{P_NS}}}nvPr/{{{P_NS}}}ph")
     attrs = "".join(f' {k}="{v}"' for k, v in sorted(ph.attrib.items()) if k in ("type", "idx"))
     return f"<p:ph{attrs}/>"
 
