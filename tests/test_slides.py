@@ -5,6 +5,7 @@ measured against its box from Arial's metrics (Arimo's widths)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from functools import lru_cache
@@ -241,35 +242,6 @@ def test_two_builds_give_identical_bytes(tmp_path, built):
         assert again.read_bytes() == path.read_bytes(), path
 
 
-def test_too_much_text_continues_on_more_slides_never_smaller():
-    from generator.render import Assets, DocMeta, FontFiles, PageStyle
-    from generator.render import markup as m
-    from generator.render import pptx as renderer
-
-    many = tuple(m.Paragraph((f"Line {n}: " + "a long sentence that wraps " * 4,))
-                 for n in range(30))
-    nodes = m.Document((m.Slide("A long read", "Title and Content", many,
-                                (m.Paragraph(("Read it all.",)),), 28.0),), "t.xml.j2")
-    assets = Assets(FontFiles(Path("r"), Path("b"), Path("f")),
-                    references=(("reference.pptx", TEMPLATES / "reference.pptx"),))
-    meta = DocMeta("T: slides", "S", "Force", "", "", "")
-    data = renderer.render(nodes, meta, PageStyle(), assets)
-    path = Path(pytest.importorskip("tempfile").mkdtemp()) / "deck.pptx"
-    path.write_bytes(data)
-    prs = opened(path)
-    titles = [s.shapes.title.text_frame.text for s in prs.slides]
-    assert titles[0] == "A long read" and len(titles) > 2
-    assert titles[1] == "A long read (continued)" and len(set(titles)) == len(titles)
-    text = "\n".join(slide_text(s) for s in prs.slides)
-    assert all(f"Line {n}:" in text for n in range(30))
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            used, box = _measure(shape, metrics.arial(), 36 if shape.shape_id ==
-                                 slide.shapes.title.shape_id else 28)
-            assert used <= box + 0.5
-    assert "Read it all." in notes_text(prs.slides[-1])
-
-
 def test_a_title_too_long_for_its_box_is_shortened_and_given_whole_below(tmp_path):
     mine = tmp_path / "templates"
     mine.mkdir()
@@ -378,17 +350,69 @@ def test_committed_reference_matches_its_script(tmp_path):
     assert made.read_bytes() == (TEMPLATES / "reference.pptx").read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (soffice) is not installed: cannot check that "
-                           "Impress opens the deck")
-def test_libreoffice_impress_converts_a_deck_page_per_slide(built, tmp_path):
+def long_deck(folder: Path) -> Path:
+    """A deck of one slide with far too much text for it, as the renderer makes it."""
+    from generator.render import Assets, DocMeta, FontFiles, PageStyle
+    from generator.render import markup as m
+    from generator.render import pptx as renderer
+
+    many = tuple(m.Paragraph((f"Line {n}: " + "a long sentence that wraps " * 4,))
+                 for n in range(30))
+    nodes = m.Document((m.Slide("A long read", "Title and Content", many,
+                                (m.Paragraph(("Read it all.",)),), 28.0),), "t.xml.j2")
+    assets = Assets(FontFiles(Path("r"), Path("b"), Path("f")),
+                    references=(("reference.pptx", TEMPLATES / "reference.pptx"),))
+    meta = DocMeta("T: slides", "S", "Force", "", "", "")
+    path = folder / "long.pptx"
+    path.write_bytes(renderer.render(nodes, meta, PageStyle(), assets))
+    return path
+
+
+def test_too_much_text_continues_on_more_slides_never_smaller(tmp_path):
+    prs = opened(long_deck(tmp_path))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert titles[0] == "A long read" and len(titles) > 2
+    assert titles[1] == "A long read (continued)" and len(set(titles)) == len(titles)
+    text = "\n".join(slide_text(s) for s in prs.slides)
+    assert all(f"Line {n}:" in text for n in range(30))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            used, box = _measure(shape, metrics.arial(), 36 if shape.shape_id ==
+                                 slide.shapes.title.shape_id else 28)
+            assert used <= box + 0.5
+    assert "Read it all." in notes_text(prs.slides[-1])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler's pdftotext is not installed: "
+                           "cannot check that Impress opens the deck and where it draws text")
+def test_libreoffice_impress_converts_decks_with_every_word_inside_its_box(built, tmp_path):
+    """As Impress draws them, a page per slide, and every word inside the boxes: none
+    below the text box's foot or right of its edge (from the slides' own geometry)."""
     from pypdf import PdfReader
 
-    path = built / "online-blackmail" / "ks2" / "slides.pptx"
+    decks = [long_deck(tmp_path)]
+    for lesson, band in (("online-blackmail", "ks2"), ("think-before-you-share", "ks4")):
+        decks.append(tmp_path / f"{lesson}-{band}.pptx")  # one PDF name each
+        shutil.copyfile(built / lesson / band / "slides.pptx", decks[-1])
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = PdfReader(tmp_path / "slides.pdf")
-    assert len(pdf.pages) == len(opened(path).slides)
-    first = pdf.pages[0].extract_text()
-    assert opened(path).slides[0].shapes.title.text_frame.text in " ".join(first.split())
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                    *map(str, decks)], check=True, capture_output=True, timeout=300)
+    for path in decks:
+        deck = opened(path)
+        pdf_path = tmp_path / "pdf" / f"{path.stem}.pdf"
+        pdf = PdfReader(pdf_path)
+        assert len(pdf.pages) == len(deck.slides)
+        first = " ".join(pdf.pages[0].extract_text().split())
+        assert deck.slides[0].shapes.title.text_frame.text in first
+        scale = float(pdf.pages[0].mediabox.width) / (deck.slide_width / EMU_PER_PT)
+        boxes = [shape for slide in deck.slides for shape in slide.shapes
+                 if shape.has_text_frame]
+        bottom = max((s.top + s.height) / EMU_PER_PT for s in boxes) * scale
+        right = max((s.left + s.width) / EMU_PER_PT for s in boxes) * scale
+        words = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], check=True,
+                               capture_output=True, text=True).stdout
+        found = re.findall(r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words)
+        assert len(found) > 100
+        outside = [(w, x, y) for x, y, w in found if float(x) > right or float(y) > bottom]
+        assert outside == [], path
