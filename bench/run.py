@@ -30,7 +30,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LESSONS = ROOT / "lessons"
-HEAVY = ("reportlab", "docx", "pptx", "fontTools", "pydantic", "jinja2")
+HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2")
 DOCUMENTS_PER_PACK = {"pdf": 3, "docx": 3, "pptx": 1}  # per lesson and band
 
 

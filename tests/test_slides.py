@@ -416,3 +416,38 @@ def test_libreoffice_impress_converts_decks_with_every_word_inside_its_box(built
         assert len(found) > 100
         outside = [(w, x, y) for x, y, w in found if float(x) > right or float(y) > bottom]
         assert outside == [], path
+
+
+def test_arial_widths_come_from_arimo_regular_and_bold():
+    """Arial's published advance widths (units per 2,048 em), regular and bold."""
+    widths = metrics.arial()
+    for char, regular, bold in (("A", 1366, 1479), ("a", 1139, 1139), ("W", 1933, 1933),
+                                ("m", 1706, 1821), (" ", 569, 569), ("1", 1139, 1139)):
+        assert widths.width(char, 2048) == pytest.approx(regular), char
+        assert widths.width(char, 2048, bold=True) == pytest.approx(bold), char
+    assert widths.width("北", 10) == 10  # a character Arial lacks: 1 em, as a CJK font sets it
+
+
+def test_arimo_tables_read_as_fonttools_reads_them():
+    """The struct reader gives fontTools' widths for every character (when fontTools is
+    installed to compare with; lessonpack does not need it)."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from fontTools.varLib.models import normalizeLocation
+    from fontTools.varLib.varStore import VarStoreInstancer
+
+    font = ttlib.TTFont(str(metrics.font_file()))
+    units, hmtx = font["head"].unitsPerEm, font["hmtx"].metrics
+    axes = font["fvar"].axes
+    location = normalizeLocation({"wght": 700}, {a.axisTag: (a.minValue, a.defaultValue,
+                                                             a.maxValue) for a in axes})
+    hvar = font["HVAR"].table
+    deltas = VarStoreInstancer(hvar.VarStore, axes, location)
+    mapping = hvar.AdvWidthMap.mapping if hvar.AdvWidthMap else None
+    ours = metrics.arial()
+    cmap = font.getBestCmap()
+    assert set(ours.regular) == set(cmap)
+    for code, glyph in cmap.items():
+        assert ours.regular[code] == hmtx[glyph][0] / units
+        index = mapping[glyph] if mapping else font.getGlyphID(glyph)  # outer 0, inner id
+        bold = (hmtx[glyph][0] + deltas[index]) / units
+        assert ours.width(chr(code), 1.0, bold=True) == pytest.approx(bold, abs=1e-9)

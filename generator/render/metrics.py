@@ -5,7 +5,8 @@ every school PC has (LibreOffice shows it as the metric-compatible Liberation Sa
 Arial itself cannot be shipped; Arimo (SIL Open Font License, from the fontpkg-arimo
 package) has the same advance width for every character, regular and bold, so its
 widths stand in for Arial's. Arimo is one variable font: its bold widths are its
-regular ones plus the HVAR deltas at weight 700, read once per process with fontTools.
+regular ones plus its HVAR deltas at weight 700. The few tables that takes (head, hhea,
+hmtx, cmap, fvar, avar, HVAR) are read here with struct, once per process.
 
 Lines are broken as PowerPoint and Impress break them, greedily at spaces (they also
 break after hyphens, which can only make a line hold more), so the count here is
@@ -14,6 +15,7 @@ never below theirs.
 
 from __future__ import annotations
 
+import struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,31 +55,178 @@ def font_file() -> Path:
 
 @lru_cache(maxsize=1)
 def arial() -> Widths:
-    """Arial's widths, measured from Arimo (about 60 ms, once per process)."""
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib.models import normalizeLocation
-    from fontTools.varLib.varStore import VarStoreInstancer
+    """Arial's widths, read from Arimo's tables (about 10 ms, once per process)."""
+    data = font_file().read_bytes()
+    tables = _tables(data)
+    units = struct.unpack_from(">H", data, tables["head"][0] + 18)[0]
+    count = struct.unpack_from(">H", data, tables["hhea"][0] + 34)[0]
+    advances = struct.unpack_from(f">{count * 2}H", data, tables["hmtx"][0])[::2]
+    cmap = _cmap(data, tables["cmap"][0])
+    delta = _deltas(data, tables["HVAR"][0], _normalised(data, tables, b"wght", 700))
 
-    font = TTFont(str(font_file()), lazy=True)
-    units = font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    axes = font["fvar"].axes
-    location = normalizeLocation({"wght": 700},
-                                 {a.axisTag: (a.minValue, a.defaultValue, a.maxValue)
-                                  for a in axes})
-    hvar = font["HVAR"].table
-    deltas = VarStoreInstancer(hvar.VarStore, axes, location)
-    mapping = hvar.AdvWidthMap.mapping if hvar.AdvWidthMap else None
-    order = font.getReverseGlyphMap()
-    regular = {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
+    def advance(glyph: int) -> int:  # glyphs past the last metric share its advance
+        return advances[min(glyph, count - 1)]
 
     def bold_of(code: int) -> float:
         glyph = cmap[code]
-        index = mapping[glyph] if mapping else order[glyph]
-        return (metrics[glyph][0] + deltas[index]) / units
+        return (advance(glyph) + delta(glyph)) / units
 
-    return Widths(regular, bold_of)
+    return Widths({code: advance(glyph) / units for code, glyph in cmap.items()}, bold_of)
+
+
+# --- OpenType tables, read with struct (the few a width needs) ---------------------------
+
+
+def _tables(data: bytes) -> dict[str, tuple[int, int]]:
+    count = struct.unpack_from(">H", data, 4)[0]
+    out = {}
+    for n in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * n)
+        out[tag.decode("latin-1")] = (offset, length)
+    return out
+
+
+def _cmap(data: bytes, base: int) -> dict[int, int]:
+    count = struct.unpack_from(">H", data, base + 2)[0]
+    records = {}
+    for n in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, base + 4 + 8 * n)
+        records[(platform, encoding)] = base + offset
+    out: dict[int, int] = {}
+    for key in ((3, 10), (0, 4), (3, 1), (0, 3)):
+        sub = records.get(key)
+        if sub is None:
+            continue
+        kind = struct.unpack_from(">H", data, sub)[0]
+        if kind == 12:
+            groups = struct.unpack_from(">I", data, sub + 12)[0]
+            for g in range(groups):
+                start, end, glyph = struct.unpack_from(">III", data, sub + 16 + 12 * g)
+                for code in range(start, end + 1):
+                    out[code] = glyph + code - start
+            return out
+        if kind == 4:
+            segs = struct.unpack_from(">H", data, sub + 6)[0] // 2
+            ends = struct.unpack_from(f">{segs}H", data, sub + 14)
+            starts_at = sub + 16 + 2 * segs
+            starts = struct.unpack_from(f">{segs}H", data, starts_at)
+            deltas = struct.unpack_from(f">{segs}h", data, starts_at + 2 * segs)
+            ranges_at = starts_at + 4 * segs
+            ranges = struct.unpack_from(f">{segs}H", data, ranges_at)
+            for s in range(segs):
+                for code in range(starts[s], ends[s] + 1):
+                    if code == 0xFFFF:
+                        continue
+                    if ranges[s] == 0:
+                        glyph = (code + deltas[s]) & 0xFFFF
+                    else:
+                        at = ranges_at + 2 * s + ranges[s] + 2 * (code - starts[s])
+                        glyph = struct.unpack_from(">H", data, at)[0]
+                        if glyph:
+                            glyph = (glyph + deltas[s]) & 0xFFFF
+                    if glyph:
+                        out[code] = glyph
+            return out
+    return out
+
+
+def _normalised(data: bytes, tables, axis_tag: bytes, value: float) -> list[float]:
+    fvar = tables["fvar"][0]
+    axes_at, axis_count, axis_size = struct.unpack_from(">HHHH", data, fvar + 4)[0], \
+        struct.unpack_from(">H", data, fvar + 8)[0], struct.unpack_from(">H", data, fvar + 10)[0]
+    coords = []
+    for n in range(axis_count):
+        tag, low, default, high = struct.unpack_from(">4siii", data, fvar + axes_at + n * axis_size)
+        low, default, high = low / 65536, default / 65536, high / 65536
+        v = value if tag == axis_tag else default
+        v = min(max(v, low), high)
+        if v < default:
+            c = (v - default) / (default - low) if default != low else 0.0
+        elif v > default:
+            c = (v - default) / (high - default) if high != default else 0.0
+        else:
+            c = 0.0
+        coords.append(c)
+    if "avar" in tables:
+        at = tables["avar"][0] + 8
+        for n in range(axis_count):
+            pairs = struct.unpack_from(">H", data, at)[0]
+            maps = [tuple(x / 16384 for x in struct.unpack_from(">hh", data, at + 2 + 4 * k))
+                    for k in range(pairs)]
+            at += 2 + 4 * pairs
+            c = coords[n]
+            for (f0, t0), (f1, t1) in zip(maps, maps[1:]):
+                if f0 <= c <= f1:
+                    coords[n] = t0 + (t1 - t0) * (c - f0) / (f1 - f0) if f1 != f0 else t0
+                    break
+    return coords
+
+
+def _deltas(data: bytes, base: int, coords: list[float]):
+    """HVAR (horizontal metrics variations): a function from a glyph id to its advance
+    width's delta at `coords` (an item variation store, reached through a delta-set
+    index map when there is one)."""
+    store_at, map_at = struct.unpack_from(">II", data, base + 4)
+    store = base + store_at
+    regions_at, data_count = struct.unpack_from(">IH", data, store + 2)
+    data_offsets = struct.unpack_from(f">{data_count}I", data, store + 8)
+    regions = store + regions_at
+    axis_count, region_count = struct.unpack_from(">HH", data, regions)
+    scalars = []
+    for r in range(region_count):
+        scalar = 1.0
+        for a in range(axis_count):
+            start, peak, end = (x / 16384 for x in struct.unpack_from(
+                ">hhh", data, regions + 4 + 6 * (r * axis_count + a)))
+            c = coords[a]
+            if peak == 0 or c == peak:
+                continue
+            if start > peak or peak > end or (start < 0 < end):
+                continue
+            if c <= start or c >= end:
+                scalar = 0.0
+                break
+            scalar *= (c - start) / (peak - start) if c < peak else (end - c) / (end - peak)
+        scalars.append(scalar)
+    stores = []
+    for offset in data_offsets:
+        at = store + offset
+        items, word_count, index_count = struct.unpack_from(">HHH", data, at)
+        long_words, words = bool(word_count & 0x8000), word_count & 0x7FFF
+        indexes = struct.unpack_from(f">{index_count}H", data, at + 6)
+        big, small = (">i", 4), (">h", 2)
+        if not long_words:
+            big, small = (">h", 2), (">b", 1)
+        row = words * big[1] + (index_count - words) * small[1]
+        stores.append((at + 6 + 2 * index_count, row, words, indexes, big, small))
+
+    def delta(outer: int, inner: int) -> float:
+        rows_at, row, words, indexes, big, small = stores[outer]
+        at, total = rows_at + inner * row, 0.0
+        for k, region in enumerate(indexes):
+            if k < words:
+                value = struct.unpack_from(big[0], data, at)[0]
+                at += big[1]
+            else:
+                value = struct.unpack_from(small[0], data, at)[0]
+                at += small[1]
+            total += scalars[region] * value
+        return total
+
+    if map_at:
+        m = base + map_at
+        fmt, entry = struct.unpack_from(">BB", data, m)
+        count = struct.unpack_from(">H" if fmt == 0 else ">I", data, m + 2)[0]
+        first = m + (4 if fmt == 0 else 6)
+        size, inner_bits = ((entry >> 4) & 3) + 1, (entry & 0xF) + 1
+
+        def mapped(glyph: int) -> float:
+            n = min(glyph, count - 1)
+            value = int.from_bytes(data[first + n * size:first + (n + 1) * size], "big")
+            return delta(value >> inner_bits, value & ((1 << inner_bits) - 1))
+        return mapped
+    return lambda glyph: delta(0, glyph)
+
 
 
 Run = tuple[str, bool]  # (text, bold)
