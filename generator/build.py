@@ -151,7 +151,7 @@ def build(options: BuildOptions) -> BuildResult:
         raise
     finally:
         words.cancel()
-    result.warnings += session_warnings(options.session)
+    result.warnings = result.warnings + session_warnings(options.session)
     _record_build(options, manifest, key, inputs_digest, profile, result)
     return result
 

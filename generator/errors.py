@@ -57,6 +57,10 @@ class ReferenceDocError(LessonpackError):
     """The Word reference document is missing or lacks a style the guides need."""
 
 
+class AssetError(LessonpackError):
+    """A file the renderers use (the force's logo) cannot be used."""
+
+
 class OutputError(LessonpackError):
     """The output folder cannot be written safely."""
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -54,7 +55,36 @@ def assets(search_path: tuple[Path, ...], logo: Path | str | None = None):
     fonts = FontFiles(font_file("Regular"), font_file("Bold"), fallback_font_file())
     references = tuple((f.reference, find_template_file(search_path, f.reference))
                        for f in FORMATS.values() if f.reference)
-    return Assets(fonts, Path(logo) if logo else None, references)
+    return Assets(fonts, checked_image(Path(logo)) if logo else None, references)
+
+
+def checked_image(path: Path) -> Path:
+    """`path`, once it is known to be a PNG or JPEG image the renderers can draw;
+    AssetError (one line) if it is not."""
+    stat = path.stat()
+    problem = _image_problem(str(path), stat.st_mtime_ns, stat.st_size)
+    if problem:
+        from .errors import AssetError, display_path
+
+        raise AssetError(f"{display_path(path)}: the force's logo {problem}; save it again "
+                         "from an image editor as PNG or JPEG")
+    return path
+
+
+@lru_cache(maxsize=8)
+def _image_problem(path: str, _mtime_ns: int, _size: int) -> str | None:
+    with open(path, "rb") as file:
+        start = file.read(8)
+    if not (start.startswith(b"\x89PNG\r\n\x1a\n") or start.startswith(b"\xff\xd8\xff")):
+        return "is not a PNG or JPEG image"
+    from PIL import Image  # reportlab's own image library
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # noqa: BLE001  Pillow raises many kinds for a broken file
+        return f"cannot be read ({exc})"
+    return None
 
 
 def effective_templates(search_path: tuple[Path, ...]) -> dict[str, Path]:

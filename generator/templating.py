@@ -81,7 +81,15 @@ def render_markup(search_path: tuple[Path, ...], name: str, **context) -> Docume
         line, _ = err.position
         raise TemplateError(f"{source}: produced broken block markup at line {line} of its "
                             f"output ({err}); check the tags in the template") from None
-    return parse(root, source)
+    return parse(root, source, _template_text(env, name))
+
+
+def _template_text(env: jinja2.Environment, name: str) -> str:
+    """The template's own source, to point at the line of a markup mistake."""
+    try:
+        return env.loader.get_source(env, name)[0]
+    except (jinja2.TemplateError, OSError):
+        return ""
 
 
 def _template_frame(name: str) -> str:

@@ -71,8 +71,22 @@ def test_bad_markup_in_a_user_template_is_one_line(tmp_path, fmt, template, bad,
                      "--templates", str(mine), "--lesson", "online-blackmail", "--band", "ks3",
                      "--jobs", "1")
     assert result.exit_code == 1
-    assert result.output == f"{display_path(path)}: {message}\n"
+    assert result.output == f"{display_path(path)}:3: {message}\n"  # the line it is on
     assert not any(p.suffix == f".{fmt}" for p in out.rglob("*"))  # nothing half-written
+
+
+def test_a_mistake_made_by_an_expression_names_the_template_without_a_line(tmp_path):
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    path = mine / "worksheet.xml.j2"
+    path.write_text('<document>\n<lines count="{{ 2 * 100 }}"/>\n</document>\n',
+                    encoding="utf-8")
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(tmp_path / "out"),
+                     "--templates", str(mine), "--lesson", "online-blackmail", "--band", "ks3",
+                     "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.output == (f"{display_path(path)}: <lines count=\"200\">: count must be a "
+                             "whole number from 1 to 60, not '200'\n")
 
 
 def parse(text: str) -> m.Document:

@@ -28,10 +28,11 @@ How to add a format (e.g. "pptx")
 
 Parsing
 -------
-`parse(root, source)` turns the root <document> element into a Document. `source` is
-the template file as the user should see it; every error reads
-"<source>: <what is wrong and how to fix it>" and is a MarkupError (a TemplateError,
-so the command line prints one line and exits 1).
+`parse(root, source, template_text)` turns the root <document> element into a
+Document. `source` is the template file as the user should see it; every error reads
+"<source>:<line>: <tag>: <what is wrong and how to fix it>" (the line where the tag is
+written in the template, when it is written there literally) and is a MarkupError (a
+TemplateError, so the command line prints one line and exits 1).
 """
 
 from __future__ import annotations
@@ -213,10 +214,11 @@ def block(*tags: str):
     return register
 
 
-def parse(root: ET.Element, source: str = "template") -> Document:
+def parse(root: ET.Element, source: str = "template", template_text: str = "") -> Document:
     """The Document a template produced; MarkupError naming `source` if it is not
-    valid block markup."""
-    parser = Parser(source)
+    valid block markup. `template_text`, the template's own source, lets the error give
+    the line where the offending tag is written, when it is written there literally."""
+    parser = Parser(source, template_text)
     if root.tag != "document":
         parser.fail(root, "block markup must start with <document>")
     parser.attrs(root)
@@ -233,11 +235,14 @@ _SPACE = re.compile(r"\S")
 
 
 class Parser:
-    def __init__(self, source: str):
+    def __init__(self, source: str, template_text: str = ""):
         self.source = source
+        self.template_text = template_text
 
     def fail(self, el: ET.Element, what: str):
-        raise MarkupError(f"{self.source}: {_shown(el)}: {what}")
+        line = _line_of(el, self.template_text)
+        where = f"{self.source}:{line}" if line else self.source
+        raise MarkupError(f"{where}: {_shown(el)}: {what}")
 
     # -- attributes --
 
@@ -245,6 +250,8 @@ class Parser:
               optional: Iterable[str] = ()) -> dict[str, str]:
         """The element's attributes, after checking that every required one is there
         and no unknown one is."""
+        if not el.attrib and not required:
+            return {}
         required, optional = tuple(required), tuple(optional)
         for name in required:
             if name not in el.attrib:
@@ -343,6 +350,20 @@ class Parser:
             if child.tail:
                 out.append(child.tail)
         return tuple(out)
+
+
+def _line_of(el: ET.Element, template_text: str) -> int | None:
+    """The first line of the template where `el` is written with all its attributes as
+    they are (none when a template expression makes the tag or a value)."""
+    if not template_text:
+        return None
+    patterns = [re.compile(rf"<{re.escape(el.tag)}(?=[\s/>])")]
+    patterns += [re.compile(rf"\b{re.escape(k)}\s*=\s*([\"']){re.escape(v)}\1")
+                 for k, v in el.attrib.items()]
+    for number, line in enumerate(template_text.splitlines(), 1):
+        if all(pattern.search(line) for pattern in patterns):
+            return number
+    return None
 
 
 def _shown(el: ET.Element) -> str:
