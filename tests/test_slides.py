@@ -464,3 +464,16 @@ def test_arimo_tables_read_as_fonttools_reads_them():
         index = mapping[glyph] if mapping else font.getGlyphID(glyph)  # outer 0, inner id
         bold = (hmtx[glyph][0] + deltas[index]) / units
         assert ours.width(chr(code), 1.0, bold=True) == pytest.approx(bold, abs=1e-9)
+
+
+def test_large_print_slides_are_32_pt_and_still_fit(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--large-print",
+                     "--lesson", "whos-really-there", "--band", "ks3", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    deck = opened(out / "whos-really-there" / "ks3" / "slides-large-print.pptx")
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            is_title = shape.shape_id == slide.shapes.title.shape_id
+            used, box = _measure(shape, metrics.arial(), 36 if is_title else 32)
+            assert used <= box + 0.5
