@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import xml.etree.ElementTree as ET
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -81,7 +81,7 @@ def render_markup(search_path: tuple[Path, ...], name: str, **context) -> Docume
         line, _ = err.position
         raise TemplateError(f"{source}: produced broken block markup at line {line} of its "
                             f"output ({err}); check the tags in the template") from None
-    return parse(root, source, _template_text(env, name))
+    return parse(root, source, partial(_template_text, env, name))
 
 
 def _template_text(env: jinja2.Environment, name: str) -> str:

@@ -214,10 +214,12 @@ def block(*tags: str):
     return register
 
 
-def parse(root: ET.Element, source: str = "template", template_text: str = "") -> Document:
+def parse(root: ET.Element, source: str = "template",
+          template_text: Union[str, Callable[[], str]] = "") -> Document:
     """The Document a template produced; MarkupError naming `source` if it is not
-    valid block markup. `template_text`, the template's own source, lets the error give
-    the line where the offending tag is written, when it is written there literally."""
+    valid block markup. `template_text`, the template's own source (or a function that
+    reads it, called only for an error), lets the error give the line where the
+    offending tag is written, when it is written there literally."""
     parser = Parser(source, template_text)
     if root.tag != "document":
         parser.fail(root, "block markup must start with <document>")
@@ -235,7 +237,7 @@ _SPACE = re.compile(r"\S")
 
 
 class Parser:
-    def __init__(self, source: str, template_text: str = ""):
+    def __init__(self, source: str, template_text: Union[str, Callable[[], str]] = ""):
         self.source = source
         self.template_text = template_text
 
@@ -352,9 +354,11 @@ class Parser:
         return tuple(out)
 
 
-def _line_of(el: ET.Element, template_text: str) -> int | None:
+def _line_of(el: ET.Element, template_text) -> int | None:
     """The first line of the template where `el` is written with all its attributes as
     they are (none when a template expression makes the tag or a value)."""
+    if callable(template_text):
+        template_text = template_text()
     if not template_text:
         return None
     patterns = [re.compile(rf"<{re.escape(el.tag)}(?=[\s/>])")]
