@@ -5,7 +5,7 @@
 
 Every timing is a fresh process, as a user runs it. It prints one table:
   (a) full default build (3 lessons x 4 bands) against its floor: a fresh process that
-      imports the same libraries and writes as many minimal PDFs and .docx files;
+      imports the same libraries and writes as many minimal PDFs, .docx files and .pptx decks;
   (b) an unchanged rebuild, and whether it imported any heavy library;
   (c) a batch of bookings with --jobs 2 against --jobs 1, each run twice (if `lessonpack
       batch` exists);
@@ -30,8 +30,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LESSONS = ROOT / "lessons"
-HEAVY = ("reportlab", "docx", "pydantic", "jinja2")
-DOCUMENTS_PER_PACK = {"pdf": 3, "docx": 3}  # per lesson and band
+HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2")
+DOCUMENTS_PER_PACK = {"pdf": 3, "docx": 3, "pptx": 1}  # per lesson and band
 
 
 def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
@@ -65,11 +65,12 @@ def full_build(work: Path, runs: int) -> tuple[float, float, float, Path]:
     packs = sum(1 for _ in (work / "warm-up").glob("*/*/"))
     floor_args = [sys.executable, str(BENCH / "floor.py"), str(packs * DOCUMENTS_PER_PACK["pdf"]),
                   str(packs * DOCUMENTS_PER_PACK["docx"])]
+    floor_args_tail = [str(packs * DOCUMENTS_PER_PACK["pptx"])]
     builds, floors = [], []
     for i in range(runs):
         builds.append(run(lessonpack("build", "--lessons", str(LESSONS),
                                      "--output", str(work / f"full{i}"))))
-        floors.append(run(floor_args + [str(work / f"floor{i}")]))
+        floors.append(run(floor_args + [str(work / f"floor{i}")] + floor_args_tail))
     return (statistics.median(b[0] for b in builds), statistics.median(f[0] for f in floors),
             max(b[1] for b in builds), work / "full0")
 
@@ -142,8 +143,8 @@ def main() -> None:
         work = Path(folder)
         (work / "guides-pandoc").mkdir()
         seconds, floor, peak, output = full_build(work, options.runs)
-        rows.append(("(a) full build, 72 documents", f"{seconds:.2f} s", ""))
-        rows.append(("    floor: same imports, 72 minimal documents", f"{floor:.2f} s", ""))
+        rows.append(("(a) full build, 84 documents", f"{seconds:.2f} s", ""))
+        rows.append(("    floor: same imports, 84 minimal documents", f"{floor:.2f} s", ""))
         rows.append(("    ratio build / floor", f"{seconds / floor:.1f}x", "<= 2x"))
         rebuild, imported = unchanged_rebuild(output, options.runs)
         rows.append(("(b) unchanged rebuild", f"{rebuild:.2f} s", "<= 0.3 s"))

@@ -49,7 +49,7 @@ class Document:
     """One kind of document in every pack."""
 
     stem: str  # e.g. "worksheet"; the file is "<stem><variant>.<format>"
-    format: str  # "pdf" or "docx"
+    format: str  # a format in render/registry.py: "pdf", "docx", "pptx"
     template: str
     title: str  # e.g. "worksheet", for the document title
 
@@ -61,6 +61,7 @@ DOCUMENTS = (
     Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
     Document("answer-key", "pdf", "answer-key.xml.j2", "answer key"),
     Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide"),
+    Document("slides", "pptx", "slides.xml.j2", "slides"),
 )
 
 

@@ -5,7 +5,8 @@
 Builds the bundled lessons into a temporary folder and writes
 docs/images/worksheet.png (the first page of a worksheet) and
 docs/images/discussion-guide.png (a page of a discussion guide, opened in
-LibreOffice as a teacher would open it in a word processor). Needs pdftoppm
+LibreOffice as a teacher would open it in a word processor) and docs/images/slide.png
+(a story's first scene from slides.pptx, shown by LibreOffice Impress). Needs pdftoppm
 (poppler-utils) and soffice (LibreOffice) on the PATH.
 """
 
@@ -33,7 +34,19 @@ def main() -> int:
         run("soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
             str(pack / "discussion-guide.docx"))
         page_png(Path(tmp) / "discussion-guide.pdf", 3, IMAGES / "discussion-guide.png")
+        run("soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
+            str(pack / "slides.pptx"))
+        page_png(Path(tmp) / "slides.pdf", first_scene(pack / "slides.pptx"),
+                 IMAGES / "slide.png")
     return 0
+
+
+def first_scene(deck: Path) -> int:
+    """The page number of the deck's first "Scene 1" slide."""
+    from pptx import Presentation
+
+    titles = [s.shapes.title.text_frame.text for s in Presentation(str(deck)).slides]
+    return next(n for n, title in enumerate(titles, 1) if title.startswith("Scene 1:"))
 
 
 def page_png(pdf: Path, page: int, target: Path) -> None:

@@ -149,7 +149,7 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning(tmp_path):
     assert first.exit_code == 0  # --strict is about the content, not a school's name
     assert first.stderr.splitlines() == [warning]
     again = run_cli(*args)  # nothing to render: the warning is still given
-    assert "(6 unchanged)" in again.stdout
+    assert "(7 unchanged)" in again.stdout
     assert again.stderr.splitlines() == [warning]
 
 
@@ -172,7 +172,8 @@ def test_print_variants_build_under_their_own_names(tmp_path, options, suffix):
     names = sorted(p.name for p in pack.iterdir())
     assert names == sorted([f"answer-key{suffix}.pdf", f"discussion-guide{suffix}.docx",
                             f"lesson-plan{suffix}.docx", f"lesson-plan{suffix}.pdf",
-                            f"worksheet{suffix}.docx", f"worksheet{suffix}.pdf"])
+                            f"slides{suffix}.pptx", f"worksheet{suffix}.docx",
+                            f"worksheet{suffix}.pdf"])
     sheet = pack / f"worksheet{suffix}.pdf"
     width, height = PdfReader(sheet).pages[0].mediabox[2:]
     expected = (612, 792) if "letter" in suffix else (595.3, 841.9)

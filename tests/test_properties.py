@@ -94,6 +94,7 @@ def build_with(lessons: Path, scenario: dict, out: Path) -> dict[str, str]:
     pack = out / LESSON / BAND
     texts = {p.name: pdf_text(p).replace("\x00", "") for p in pack.glob("*.pdf")}
     texts |= {p.name: word_text(p) for p in pack.glob("*.docx")}
+    texts |= {p.name: slides_text(p) for p in pack.glob("*.pptx")}
     return {name: no_space(text) for name, text in texts.items()}
 
 
@@ -101,6 +102,17 @@ def word_text(path: Path) -> str:
     """Every run of text in the body, tables and boxes included."""
     body = docx.Document(str(path)).element.body
     return " ".join(t.text or "" for t in body.iter(qn("w:t")))
+
+
+def slides_text(path: Path) -> str:
+    """Every run of text on the slides and in their speaker notes, in order."""
+    from pptx import Presentation
+
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        for element in (slide.element, slide.notes_slide.element):
+            parts += [t.text or "" for t in element.iter(qn("a:t"))]
+    return " ".join(parts)
 
 
 def no_space(text: str) -> str:
@@ -190,5 +202,5 @@ def test_output_does_not_depend_on_how_many_processes_render_it(tmp_path):
         build(BuildOptions(lessons_dir=LESSONS, output_dir=out, templates=(TEMPLATES,),
                            lesson_ids=("online-blackmail",), band_ids=("ks4",), jobs=jobs))
         outputs[jobs] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert len(outputs[1]) == 7  # six documents and the manifest
+    assert len(outputs[1]) == 8  # seven documents and the manifest
     assert outputs[1] == outputs[2]

@@ -45,6 +45,14 @@ Block markup
     <field label="Date">4 March 2026</field>  text already filled in on the line
   </fields>
   <pagebreak/>
+  <slide title="…" layout="…">  one slide of a .pptx deck (the only block a deck holds);
+                                layout is "Title Slide", "Section Header" or "Title and
+                                Content" (the default), by name from reference.pptx;
+                                body-size="28" sets its text size (24 pt at least)
+    <p>, <ul>, <ol>             what the slide shows; too much for one slide continues
+                                on "(continued)" slides, never in smaller type
+    <notes>…</notes>            the speaker notes: <p>, <ul> and <ol>
+  </slide>
 Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and <br/>
 (a line break, e.g. between a phone number and a web address).
 

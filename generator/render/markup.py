@@ -495,3 +495,56 @@ def _pagebreak(p: Parser, el: ET.Element) -> PageBreak:
     if len(el) or (el.text or "").strip():
         p.fail(el, "<pagebreak/> holds nothing")
     return PageBreak()
+
+
+# --- slides (the pptx format) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slide(Block):
+    """One projected slide: a title, the layout of the reference deck it is made from,
+    its text (paragraphs and lists) and the speaker notes for it."""
+
+    title: str
+    layout: str  # a layout name in templates/reference.pptx, e.g. "Title and Content"
+    blocks: tuple[Block, ...]  # Paragraph and ListBlock only
+    notes: tuple[Block, ...] = ()  # Paragraph and ListBlock only
+    body_size: Optional[float] = None  # points; None for the renderer's default
+
+
+SLIDE_LAYOUTS = ("Title Slide", "Section Header", "Title and Content")
+_SLIDE_TEXT = (Paragraph, ListBlock)
+
+
+@block("slide")
+def _slide(p: Parser, el: ET.Element) -> Slide:
+    p.attrs(el, required=("title",), optional=("layout", "body-size"))
+    title = " ".join(el.get("title").split())
+    if not title:
+        p.fail(el, "a slide's title cannot be empty")
+    layout = el.get("layout", "Title and Content")
+    if layout not in SLIDE_LAYOUTS:
+        p.fail(el, f"layout must be one of {', '.join(SLIDE_LAYOUTS)}, not {layout!r}")
+    size = None
+    if el.get("body-size") is not None:
+        size = float(p.whole_number(el, "body-size", 24, 60))  # 24 pt is the floor
+    p.no_text(el)
+    blocks: list[Block] = []
+    notes: Optional[tuple[Block, ...]] = None
+    for child in el:
+        if child.tag == "notes":
+            if notes is not None:
+                p.fail(child, "a slide has one <notes>")
+            p.attrs(child)
+            notes = p.blocks(child)
+            for node, sub in zip(notes, child):
+                if not isinstance(node, _SLIDE_TEXT):
+                    p.fail(sub, "speaker notes hold only <p>, <ul> and <ol>")
+            continue
+        parse_block = BLOCKS.get(child.tag)
+        node = parse_block(p, child) if parse_block else None
+        if not isinstance(node, _SLIDE_TEXT):
+            p.fail(child, "not allowed on a slide, which holds only <p>, <ul>, <ol> and "
+                          "<notes>")
+        blocks.append(node)
+    return Slide(title, layout, tuple(blocks), notes or (), size)

@@ -31,6 +31,7 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "generator.render.pdf"),
     Format("docx", "generator.render.docx", reference="reference.docx"),
+    Format("pptx", "generator.render.pptx", reference="reference.pptx"),
 )}
 
 
