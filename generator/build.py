@@ -35,6 +35,7 @@ from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
     import xml.etree.ElementTree as ET
 
+    from .kit import KitView
     from .model import Library, Profile
     from .session import Session
     from .view import BandView
@@ -48,16 +49,50 @@ class Document:
     format: str  # "pdf" or "docx"
     template: str
     title: str  # e.g. "worksheet", for the document title
+    about: str = ""  # who it is for and what it is (lessonpack list)
+    # Body text size in points by band ("*": any other band), where the document's
+    # readers need other than the band's usual size (cards to cut out, letters home).
+    sizes: tuple[tuple[str, float], ...] = ()
+    max_chars: int = 70  # characters a line at most; more spreads cards or tables across the page
+    leading: Optional[float] = None  # line spacing (at least 1.2), when not the usual 1.35
+    # A page limit (PDF): text that would run past it is set smaller, half a point at a
+    # time down to `smallest`, so a longer story never pushes a letter onto a second page.
+    max_pages: int = 0
+    smallest: float = 0.0
 
 
 DOCUMENTS = (
-    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan"),
+    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan",
+             "the officer: at-a-glance page, timed activities, safeguarding"),
     Document("lesson-plan", "docx", "lesson-plan.xml.j2", "lesson plan"),  # accessible twin
-    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet"),
+    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet",
+             "pupils: one each; the .docx is its screen-reader twin"),
     Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
-    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key"),
-    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide"),
+    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key",
+             "the teacher: the worksheet's answers and why"),
+    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide",
+             "the facilitator: the stories scene by scene, questions, points to draw out"),
+    Document("cards", "pdf", "cards.xml.j2", "cards",
+             "to print and cut out: scene, tactics, feelings and who-can-help cards",
+             sizes=(("ks2", 18.0), ("*", 14.0)), max_chars=200),
+    Document("parent-letter", "pdf", "parent-letter.xml.j2", "letter to parents and carers",
+             "parents and carers: one page from the school and the force",
+             sizes=(("*", 10.5),), max_chars=85, leading=1.25, max_pages=1, smallest=9.5),
+    Document("parent-letter", "docx", "parent-letter.xml.j2", "letter to parents and carers",
+             sizes=(("*", 10.5),), max_chars=85, leading=1.25),
+    Document("school-briefing", "pdf", "school-briefing.xml.j2", "school briefing",
+             "the DSL and class teacher, before the visit: safeguarding, question-box "
+             "answers, curriculum mapping", sizes=(("*", 10.0),), max_chars=200, leading=1.2,
+             max_pages=2, smallest=9.0),
+    Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
+             "the officer, on the day: tallies and referrals, no pupil names",
+             sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
 )
+
+
+def document_names() -> list[str]:
+    """What --documents accepts: each kind of document once, in pack order."""
+    return list(dict.fromkeys(d.stem for d in DOCUMENTS))
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,7 @@ class BuildOptions:
     force: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     jobs: int = 0  # processes rendering documents at once; 0: one per CPU core
+    documents: tuple[str, ...] = ()  # document names (Document.stem) to build; () for all
 
 
 @dataclass
@@ -177,6 +213,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()
     pairs = _select(library, options)
+    chosen = select_documents(options.documents)
     digests = _InputDigests(options, library, profile)
     variant = variant_suffix(options)
     todo = []  # (output name, inputs, digest, lesson id, band id, document)
@@ -184,7 +221,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
-        for document in DOCUMENTS:
+        for document in chosen:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             if manifest.is_current(name, digest):
                 result.unchanged.append(name)
@@ -192,6 +229,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
                 todo.append((name, inputs, digest, lesson_id, band_id, document))
     check_overwrites(manifest, [job[0] for job in todo], options.force)
 
+    from .kit import kit_view
     from .templating import preload
     from .view import band_view
 
@@ -201,15 +239,17 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     # feeds both the PDF and its Word twin. Jobs with two documents go first, so the
     # last job to finish is a short one and no worker sits idle at the end.
     views: dict[tuple[str, str], BandView] = {}
+    kits: dict[tuple[str, str], KitView] = {}
     groups: dict[tuple[str, str, str], list[int]] = {}
     for index, (_, _, _, lesson_id, band_id, document) in enumerate(todo):
         if (lesson_id, band_id) not in views:
             views[(lesson_id, band_id)] = band_view(library, lesson_id, band_id, profile,
                                                    options.session)
+            kits[(lesson_id, band_id)] = kit_view(library, lesson_id, band_id)
         groups.setdefault((lesson_id, band_id, document.template), []).append(index)
     order = sorted(groups, key=lambda key: -len(groups[key]))
     renders = [partial(render_group, views[key[:2]], key[2], [todo[i][5] for i in groups[key]],
-                       options) for key in order]
+                       options, kits[key[:2]]) for key in order]
     rendered: list[bytes] = [b""] * len(todo)
     for key, documents in zip(order, render_all(renders, jobs, meanwhile)):
         for index, data in zip(groups[key], documents):
@@ -249,6 +289,7 @@ def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
                     for name in ("school", "date", "class_name")],
         "paper": options.paper, "large_print": options.large_print,
         "dyslexia_friendly": options.dyslexia_friendly, "strict": options.strict,
+        "documents": list(options.documents),
         "today": options.today.isoformat(),  # contacts' ages are checked against it
     }
     key = sha256(json.dumps(chosen, sort_keys=True).encode())
@@ -310,11 +351,14 @@ def variant_suffix(options: BuildOptions) -> str:
 
 
 def render_group(view: BandView, template: str, documents: list[Document],
-                 options: BuildOptions) -> list[bytes]:
-    """The documents one template makes for one pack (a PDF and its Word twin)."""
+                 options: BuildOptions, kit: Optional[KitView] = None) -> list[bytes]:
+    """The documents one template makes for one pack (a PDF and its Word twin).
+    Templates see the band's view as `v` and the session kit's data as `k`."""
+    from .kit import KitView
     from .templating import render_markup
 
-    root = render_markup(options.templates, template, v=view, answers=False)
+    root = render_markup(options.templates, template, v=view, k=kit or KitView(),
+                         answers=False)
     return [render_document(root, view, document, options) for document in documents]
 
 
@@ -330,23 +374,57 @@ def render_document(root: ET.Element, view: BandView, document: Document,
         footer=view.footer,
         logo=Path(view.profile.logo) if view.profile.logo else None,
     )
-    page = page_style(view.band.id, options)
+    page = page_style(view.band.id, options, document)
     if document.format == "docx":
         from .render.docx import render_docx  # imported only when a Word file is rendered
 
         return render_docx(root, meta, page, _find_template_file(options.templates, "reference.docx"))
     from .render.pdf import render_pdf
 
-    return render_pdf(root, meta, page)
+    data = render_pdf(root, meta, page)
+    while (document.max_pages and not options.large_print
+           and page.body_size - 0.5 >= document.smallest
+           and pdf_page_count(data) > document.max_pages):
+        page = replace(page, body_size=page.body_size - 0.5)
+        data = render_pdf(root, meta, page)
+    return data
 
 
-def page_style(band_id: str, options: BuildOptions) -> PageStyle:
-    style = PageStyle(paper=options.paper, body_size=14.0 if band_id == "ks2" else 12.0)
+def pdf_page_count(data: bytes) -> int:
+    """Pages in a PDF lessonpack wrote (its page objects are never compressed)."""
+    import re
+
+    return len(re.findall(rb"/Type /Page\b(?!s)", data))
+
+
+def page_style(band_id: str, options: BuildOptions,
+               document: Optional[Document] = None) -> PageStyle:
+    size = 14.0 if band_id == "ks2" else 12.0
+    sizes = dict(document.sizes) if document else {}
+    size = sizes.get(band_id, sizes.get("*", size))
+    style = PageStyle(paper=options.paper, body_size=size,
+                      max_chars=document.max_chars if document else 70)
+    if document and document.leading:
+        style = replace(style, leading=max(1.2, document.leading))
     if options.large_print:
-        style = replace(style, body_size=18.0, leading=1.5, large_print=True)
+        style = replace(style, body_size=max(18.0, size), leading=1.5, large_print=True)
     if options.dyslexia_friendly:
         style = replace(style, leading=max(style.leading, 1.5), dyslexia_friendly=True)
     return style
+
+
+def select_documents(names: tuple[str, ...]) -> list[Document]:
+    """The documents --documents names (every one when none are named)."""
+    known = document_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
+        raise LessonpackError(f"--documents: unknown document '{unknown[0]}'; {hint} "
+                              "('lessonpack list' shows what a pack holds)")
+    return [d for d in DOCUMENTS if not names or d.stem in names]
 
 
 def _select(library: Library, options: BuildOptions) -> list[tuple[str, str]]:
@@ -410,7 +488,8 @@ class _InputDigests:
         self.library = library
         self._hashes: dict[str, str] = {}  # input label -> sha256 of its bytes
         shared = [options.lessons_dir / name for name in
-                  ("bands.yaml", "contacts.yaml", "language.yaml", "safeguarding.yaml")]
+                  ("bands.yaml", "contacts.yaml", "language.yaml", "safeguarding.yaml",
+                   "kit.yaml", "question-box.yaml", "curriculum.yaml")]
         if options.profile_path:
             shared.append(options.profile_path)
         elif (options.lessons_dir / "profile.yaml").exists():

@@ -75,3 +75,4 @@ class PageStyle:
     leading: float = 1.35  # line spacing as a multiple of the font size
     large_print: bool = False
     dyslexia_friendly: bool = False  # cream page, wider letter and line spacing
+    max_chars: int = 70  # characters a line at most (more for cards and staff briefings)
