@@ -57,7 +57,8 @@ class Document:
     max_chars: int = 70  # characters a line at most; more spreads cards or tables across the page
     leading: Optional[float] = None  # line spacing (at least 1.2), when not the usual 1.35
     # A page limit (PDF): text that would run past it is set smaller, half a point at a
-    # time down to `smallest`, so a longer story never pushes a letter onto a second page.
+    # time down to `smallest` (never below 10 pt), so a longer story does not push a
+    # letter onto a second page.
     max_pages: int = 0
     smallest: float = 0.0
 
@@ -78,13 +79,13 @@ DOCUMENTS = (
              sizes=(("ks2", 18.0), ("*", 14.0)), max_chars=200),
     Document("parent-letter", "pdf", "parent-letter.xml.j2", "letter to parents and carers",
              "parents and carers: one page from the school and the force",
-             sizes=(("*", 10.5),), max_chars=85, leading=1.25, max_pages=1, smallest=9.5),
+             sizes=(("*", 10.5),), max_chars=85, leading=1.25, max_pages=1, smallest=10.0),
     Document("parent-letter", "docx", "parent-letter.xml.j2", "letter to parents and carers",
              sizes=(("*", 10.5),), max_chars=85, leading=1.25),
     Document("school-briefing", "pdf", "school-briefing.xml.j2", "school briefing",
              "the DSL and class teacher, before the visit: safeguarding, question-box "
-             "answers, curriculum mapping", sizes=(("*", 10.0),), max_chars=200, leading=1.2,
-             max_pages=2, smallest=9.0),
+             "answers, curriculum mapping", sizes=(("*", 10.5),), max_chars=200, leading=1.2,
+             max_pages=2, smallest=10.0),
     Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
              "the officer, on the day: tallies and referrals, no pupil names",
              sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),

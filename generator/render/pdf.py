@@ -771,6 +771,12 @@ class _Builder:
                 content += self.block(block)
             cells.append(content)
         count = len(cells)
+        # A card taller than a page (a long scene in large print) may continue overleaf;
+        # every other card stays whole.
+        inner = self.look.measure / columns - 2 * s * 0.7
+        tallest = max((sum(f.wrap(inner, self.look.frame_height)[1] + f.getSpaceAfter()
+                           for f in content) for content in cells), default=0)
+        split = 1 if tallest + 2 * s * 0.7 > self.look.frame_height * 0.9 else 0
         cells += [""] * (-count % columns)
         rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
         pad = s * 0.7
@@ -778,7 +784,7 @@ class _Builder:
         # op, cells, width, colour, cap, dash pattern.
         cuts = [("BOX", (i % columns, i // columns), (i % columns, i // columns), 0.8, MUTED,
                  None, CUT_DASH) for i in range(count)]
-        table = Table(rows, colWidths=[f"{100 / columns:.4f}%"] * columns, splitInRow=0,
+        table = Table(rows, colWidths=[f"{100 / columns:.4f}%"] * columns, splitInRow=split,
                       hAlign="LEFT", style=TableStyle([
                           ("FONT", (0, 0), (-1, -1), FONT, s),
                           ("VALIGN", (0, 0), (-1, -1), "TOP"),
