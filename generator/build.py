@@ -85,7 +85,7 @@ DOCUMENTS = (
              sizes=(("*", 10.0),), leading=1.2),
     Document("school-briefing", "pdf", "school-briefing.xml.j2", "school briefing",
              "the DSL and class teacher, before the visit: safeguarding, question-box "
-             "answers, curriculum mapping", sizes=(("*", 10.5),), max_chars=200, leading=1.2,
+             "answers, curriculum mapping", sizes=(("*", 10.0),), max_chars=200, leading=1.2,
              max_pages=2, smallest=10.0),
     Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
              "the officer, on the day: tallies and referrals, no pupil names",

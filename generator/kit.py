@@ -17,9 +17,6 @@ from .errors import Problem
 from .model import (BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
                     ParentResource, Tactic)
 
-# The lesson plan's timed steps may name these kit resources (model.Resource); each is a
-# card set in cards.pdf or a document of its own.
-CARD_SETS = ("scene-cards", "tactics-cards", "feelings-cards", "help-cards")
 MIN_BOX_QUESTIONS = 8  # the briefing's answer bank, for every lesson and band
 
 
