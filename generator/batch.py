@@ -14,17 +14,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import sys
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
 import click
 
 from . import __version__
-from .background import can_fork, ignore_interrupts
+from .pool import Pool
 from .build import (BuildOptions, BuildResult, build_packs, load_checked, prepare_renderers,
                     session_warnings)
 from .errors import LessonpackError, OutputError, display_path
@@ -100,7 +100,9 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
     held: list[str] = []  # failures shown once the bar is finished, not across it
     wrote_any = False
     try:
-        with bar, _results(tasks, (library, profile, manifest), jobs) as results:
+        loaded = (library, profile, manifest)
+        rows = [partial(_build_row, task, loaded) for task in tasks]
+        with bar, Pool(rows, jobs, setup=partial(prepare_renderers, None)) as results:
             for done, (booking, outcome) in enumerate(results, 1):
                 if isinstance(outcome, BuildResult):
                     wrote_any = wrote_any or bool(outcome.rendered)
@@ -245,37 +247,13 @@ def _parse_date(text: str) -> Optional[dt.date]:
 Loaded = tuple[Library, Profile, Manifest]  # what every row is built from
 Task = tuple[Booking, BuildOptions]
 
-_loaded: Optional[Loaded] = None  # a pool worker's copy, inherited when it forks
-
 
 def _build_row(task: Task, loaded: Loaded):
     """(booking, BuildResult), or (booking, message) when the row cannot be written. Any
-    other error (a broken template, say) would fail every row, so it stops the batch."""
+    other error (a broken template, say) would fail every row, so it stops the batch.
+    Runs in a pool worker, which inherits the loaded content when it is forked."""
     booking, options = task
     try:
         return booking, build_packs(options, *loaded, write=False)
     except OutputError as err:  # e.g. a teacher edited this pack's worksheet
         return booking, err.message
-
-
-def _start_worker(loaded: Loaded) -> None:
-    global _loaded
-    _loaded = loaded
-    ignore_interrupts()
-    prepare_renderers(None)  # the renderers imported and set up once per worker
-
-
-def _build_in_worker(task: Task):
-    return _build_row(task, _loaded)
-
-
-@contextmanager
-def _results(tasks: list[Task], loaded: Loaded, jobs: int):
-    """Each task's result, in row order."""
-    jobs = min(jobs, len(tasks))
-    if jobs <= 1 or not can_fork():
-        yield (_build_row(task, loaded) for task in tasks)
-        return
-    # Forked workers inherit the loaded content instead of each loading it again.
-    with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (loaded,)) as pool:
-        yield pool.imap(_build_in_worker, tasks)

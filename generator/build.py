@@ -1,4 +1,9 @@
-"""The build as a plain function: load → validate → view → render → write.
+"""The build as a plain function, in steps: load → check → views → render → write.
+
+build() reads as those steps; build_packs() does views → render → write for the packs
+a build (or one row of a batch) asks for. What can be skipped is decided in cache.py
+(fingerprints derived from BuildOptions' fields); the processes come from pool.py; the
+renderers are reached by format name through render/registry.py.
 
 Everything is rendered in memory before anything is written, so a failure in any
 document leaves the previous pack untouched; each file then replaces its old copy
@@ -17,20 +22,18 @@ still imports the renderers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__, resources
-from .background import Background, can_fork, cpu_count, ignore_interrupts
+from . import __version__, cache, resources
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      file_sha256, sha256, write_atomic, write_documents)
+from .pool import Background, Pool, can_fork, worker_count
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
+from .resources import effective_templates
 
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
     from .render import Assets
@@ -157,25 +160,23 @@ def raise_errors(problems: list[Problem], strict: bool) -> list[Problem]:
 
 
 def build(options: BuildOptions) -> BuildResult:
+    """Load, check, make the views, render, write; or nothing, if nothing changed."""
     check_output_dir(options.output_dir)
     manifest = Manifest.read(options.output_dir, f"lessonpack {__version__}")
-    key, inputs_digest = build_fingerprint(options)
+    key, inputs_digest = cache.build_fingerprint(options)
     record = manifest.unchanged_build(key, inputs_digest)
     if record is not None:  # nothing to do, and nothing heavy imported to find that out
         return BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
 
     from .profile import load_profile
-    from .validate import check_text
 
     library, warnings = load_structure(options.lessons_dir, options.today, options.strict)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
-    # The words are checked on another core while this one prepares the render jobs.
-    words_checked = Background(partial(check_text, library),
-                               fork=worker_count(options.jobs) > 1 and can_fork())
+    words = _check_words_in_background(library, options)
 
-    def check_words() -> None:  # runs while worker processes render; nothing is written before
-        result.warnings = raise_errors(warnings + words_checked.result(), options.strict)
+    def check_words() -> None:  # runs while workers render; nothing is written before
+        result.warnings = raise_errors(warnings + words.result(), options.strict)
 
     try:
         build_packs(options, library, profile, manifest, jobs=options.jobs, result=result,
@@ -186,16 +187,43 @@ def build(options: BuildOptions) -> BuildResult:
             write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
         raise
     finally:
-        words_checked.cancel()
-    warnings = result.warnings = result.warnings + session_warnings(options.session)
+        words.cancel()
+    result.warnings += session_warnings(options.session)
+    _record_build(options, manifest, key, inputs_digest, profile, result)
+    return result
+
+
+def _check_words_in_background(library: Library, options: BuildOptions) -> Background:
+    """The words (language, reading level) checked on another core while this one
+    imports the renderers and prepares the render jobs."""
+    from .validate import check_text
+
+    return Background(partial(check_text, library), fork=worker_count(options.jobs) > 1)
+
+
+def _record_build(options: BuildOptions, manifest: Manifest, key: str, inputs_digest: str,
+                  profile: Profile, result: BuildResult) -> None:
+    """The manifest, with this build's fingerprint and files, so an unchanged rebuild is
+    recognised next time."""
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
     extra = {profile.logo: file_sha256(profile.logo)} if profile.logo else {}
-    record = BuildRecord(inputs_digest, files, tuple(warnings), extra)
+    record = BuildRecord(inputs_digest, files, tuple(result.warnings), extra)
     if result.written or manifest.builds.get(key) != record:
         manifest.builds[key] = record
         write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
-    return result
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One document that is due: where it goes and what it is made from."""
+
+    name: str  # its path in the output folder
+    inputs: tuple[str, ...]
+    digest: str
+    lesson_id: str
+    band_id: str
+    document: Document
 
 
 def build_packs(options: BuildOptions, library: Library, profile: Profile,
@@ -215,12 +243,30 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
 
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()
-    pairs = _select(library, options)
-    chosen = select_documents(options.documents)
-    digests = _InputDigests(options, library, profile)
+    due = _due(options, library, profile, manifest, result)
+    check_overwrites(manifest, [job.name for job in due], options.force)
+    views = _views(options, library, profile, due)
+    kits = _kits(library, views)
+    rendered = _render(options, profile, views, due, jobs, meanwhile, kits)
+    documents = [(job.name, data, Entry(sha256(data), job.inputs, job.digest))
+                 for job, data in zip(due, rendered)]
+    if not write:
+        result.rendered = documents
+        return result
+    write_documents(options.output_dir, documents, result.entries)
+    result.written += [job.name for job in due]
+    return result
+
+
+def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Manifest,
+         result: BuildResult) -> list[_Job]:
+    """The selected packs' documents whose recorded digest no longer matches; the others
+    are added to result.unchanged."""
+    digests = cache.InputDigests(options, library, profile)
     variant = variant_suffix(options)
-    todo = []  # (output name, inputs, digest, lesson id, band id, document)
-    for lesson_id, band_id in pairs:
+    due = []
+    chosen = select_documents(options.documents)
+    for lesson_id, band_id in _select(library, options):
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
@@ -229,44 +275,53 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
             if manifest.is_current(name, digest):
                 result.unchanged.append(name)
             else:
-                todo.append((name, inputs, digest, lesson_id, band_id, document))
-    check_overwrites(manifest, [job[0] for job in todo], options.force)
+                due.append(_Job(name, inputs, digest, lesson_id, band_id, document))
+    return due
 
-    from .kit import kit_view
-    from .templating import preload
+
+def _views(options: BuildOptions, library: Library, profile: Profile,
+           due: list[_Job]) -> dict[tuple[str, str], BandView]:
+    """One view per pack with a document due: what its templates print."""
     from .view import band_view
+
+    views: dict[tuple[str, str], BandView] = {}
+    for job in due:
+        if (job.lesson_id, job.band_id) not in views:
+            views[job.lesson_id, job.band_id] = band_view(library, job.lesson_id, job.band_id,
+                                                         profile, options.session)
+    return views
+
+
+def _kits(library: Library, views: dict[tuple[str, str], BandView]) -> dict[tuple[str, str], KitView]:
+    """The session kit's data (cards, letter, briefing) for each pack with a document due."""
+    from .kit import kit_view
+
+    return {key: kit_view(library, *key) for key in views}
+
+
+def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str], BandView],
+            due: list[_Job], jobs: int, meanwhile: Callable[[], None],
+            kits: dict[tuple[str, str], KitView]) -> list[bytes]:
+    """The bytes of each due document, in order. One render job per pack and template:
+    its markup is made once, in the worker, and feeds both the PDF and its Word twin.
+    Jobs with two documents go first, so the last job to finish is a short one and no
+    worker sits idle at the end."""
+    from .templating import preload
 
     preload(options.templates, [name for name in effective_templates(options.templates)
                                 if name.endswith(".xml.j2")])
     assets = resources.assets(options.templates, profile.logo)
-    # One render job per pack and template: its markup is made once, in the worker, and
-    # feeds both the PDF and its Word twin. Jobs with two documents go first, so the
-    # last job to finish is a short one and no worker sits idle at the end.
-    views: dict[tuple[str, str], BandView] = {}
-    kits: dict[tuple[str, str], KitView] = {}
     groups: dict[tuple[str, str, str], list[int]] = {}
-    for index, (_, _, _, lesson_id, band_id, document) in enumerate(todo):
-        if (lesson_id, band_id) not in views:
-            views[(lesson_id, band_id)] = band_view(library, lesson_id, band_id, profile,
-                                                   options.session)
-            kits[(lesson_id, band_id)] = kit_view(library, lesson_id, band_id)
-        groups.setdefault((lesson_id, band_id, document.template), []).append(index)
+    for index, job in enumerate(due):
+        groups.setdefault((job.lesson_id, job.band_id, job.document.template), []).append(index)
     order = sorted(groups, key=lambda key: -len(groups[key]))
-    renders = [partial(render_group, views[key[:2]], key[2], [todo[i][5] for i in groups[key]],
+    renders = [partial(render_group, views[key[:2]], key[2], [due[i].document for i in groups[key]],
                        options, assets, kits[key[:2]]) for key in order]
-    rendered: list[bytes] = [b""] * len(todo)
+    rendered: list[bytes] = [b""] * len(due)
     for key, documents in zip(order, render_all(renders, jobs, meanwhile, assets)):
         for index, data in zip(groups[key], documents):
             rendered[index] = data
-
-    documents = [(name, data, Entry(sha256(data), inputs, digest))
-                 for (name, inputs, digest, *_), data in zip(todo, rendered)]
-    if not write:
-        result.rendered = documents
-        return result
-    write_documents(options.output_dir, documents, result.entries)
-    result.written += [job[0] for job in todo]
-    return result
+    return rendered
 
 
 def session_warnings(session: Optional[Session]) -> list[Problem]:
@@ -279,70 +334,18 @@ def session_warnings(session: Optional[Session]) -> list[Problem]:
             for option, text in fields if text and (message := cannot_print(text))]
 
 
-def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
-    """(options key, inputs digest): a hash of the options a build was asked for, and one
-    over every file it could read. Equal to a recorded pair means equal output."""
-    session = options.session
-    chosen = {
-        "version": __version__,
-        "cwd": os.getcwd(),  # warnings name files relative to it
-        "lessons": str(options.lessons_dir), "templates": [str(t) for t in options.templates],
-        "profile": str(options.profile_path), "lesson_ids": list(options.lesson_ids),
-        "band_ids": list(options.band_ids), "scenario_ids": list(options.scenario_ids),
-        "session": [str(getattr(session, name, None))
-                    for name in ("school", "date", "class_name")],
-        "paper": options.paper, "large_print": options.large_print,
-        "dyslexia_friendly": options.dyslexia_friendly, "strict": options.strict,
-        "documents": list(options.documents),
-        "today": options.today.isoformat(),  # contacts' ages are checked against it
-    }
-    key = sha256(json.dumps(chosen, sort_keys=True).encode())
-    digest = hashlib.sha256()
-    folders = (options.lessons_dir, *options.templates)
-    files = [options.profile_path] if options.profile_path else []
-    for folder in folders:
-        for parent, dirs, names in os.walk(folder):
-            dirs.sort()
-            files += [os.path.join(parent, name) for name in sorted(names)]
-    for path in files:
-        digest.update(f"{path}\0{file_sha256(path)}\0".encode())
-    return key, digest.hexdigest()
-
-
-# What forked workers render: inherited with the parent's memory, never pickled.
-_pending: list[Callable[[], list[bytes]]] = []
-
-
 def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
                meanwhile: Callable[[], None] = lambda: None,
                assets: Optional[Assets] = None) -> list[list[bytes]]:
-    """Each render's bytes, in order: in this process, or in `jobs` forked ones while
-    this one runs `meanwhile` (which, if it raises, stops them)."""
-    import multiprocessing
-
+    """Each render's bytes, in order: in this process, or in `jobs` forked ones (0: one
+    per core) while this one runs `meanwhile` (which, if it raises, stops them)."""
     jobs = min(worker_count(jobs), len(renders))
-    if jobs <= 1 or not can_fork():
+    fork = jobs > 1 and can_fork()
+    if fork:
+        prepare_renderers(assets)  # imported and set up once, before the fork
+    with Pool(renders, jobs, fork=fork) as pool:
         meanwhile()
-        return [render() for render in renders]
-    global _pending
-    prepare_renderers(assets)  # imported and set up once, before the fork
-    _pending = renders
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
-            pending = pool.map_async(_render_pending, range(len(renders)), chunksize=1)
-            meanwhile()
-            return pending.get()
-    finally:
-        _pending = []
-
-
-def _render_pending(index: int) -> list[bytes]:
-    return _pending[index]()
-
-
-def worker_count(jobs: int) -> int:
-    """Processes to render in: `jobs`, or one per core for 0."""
-    return jobs or cpu_count()
+        return pool.results()
 
 
 def variant_suffix(options: BuildOptions) -> str:
@@ -468,64 +471,3 @@ def _pack_folder(options: BuildOptions, lesson_id: str, band_id: str) -> str:
 
         return f"{session_folder(session)}/{lesson_id}/{band_id}"
     return f"{lesson_id}/{band_id}"
-
-
-def effective_templates(search_path: tuple[Path, ...]) -> dict[str, Path]:
-    """Each template file name with the file that wins for it (the first folder that has it)."""
-    found: dict[str, Path] = {}
-    for folder in search_path:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                found.setdefault(path.relative_to(folder).as_posix(), path)
-    return dict(sorted(found.items()))
-
-
-class _InputDigests:
-    """Which files each pack is made from, and one hash over them and the options, so
-    an unchanged document can be recognised and skipped."""
-
-    def __init__(self, options: BuildOptions, library: Library, profile: Profile):
-        self.options = options
-        self.library = library
-        self._hashes: dict[str, str] = {}  # input label -> sha256 of its bytes
-        shared = [options.lessons_dir / name for name in
-                  ("bands.yaml", "contacts.yaml", "language.yaml", "safeguarding.yaml",
-                   "kit.yaml", "question-box.yaml", "curriculum.yaml")]
-        if options.profile_path:
-            shared.append(options.profile_path)
-        elif (options.lessons_dir / "profile.yaml").exists():
-            shared.append(options.lessons_dir / "profile.yaml")
-        if profile.logo:
-            shared.append(Path(profile.logo))
-        self.shared = tuple(shared) + tuple(effective_templates(options.templates).values())
-        opts = {k: str(v) for k, v in vars(options).items()
-                if k in ("paper", "large_print", "dyslexia_friendly", "session")}
-        self.options_key = json.dumps(opts, sort_keys=True) + __version__
-
-    def inputs_for(self, lesson_id: str, band_id: str) -> tuple[str, ...]:
-        """The pack's input files, named relative to their folder ("lessons/specs/x.yaml")."""
-        lib, lessons = self.library, self.options.lessons_dir
-        plan = lib.lessons[lesson_id].bands[band_id]
-        files = [lessons / "specs" / f"{lesson_id}.yaml"]
-        files += [lessons / "scenarios" / f"{s}.yaml" for s in plan.scenarios]
-        files += [lessons / "advice" / f"{a}.yaml" for a in lib.lessons[lesson_id].advice]
-        return tuple(self._label(p) for p in (*files, *self.shared))
-
-    def digest(self, inputs: tuple[str, ...]) -> str:
-        h = hashlib.sha256(self.options_key.encode())
-        for label in inputs:
-            h.update(label.encode() + b"\0" + self._hashes[label].encode())
-        return h.hexdigest()
-
-    def _label(self, path: Path) -> str:
-        roots = [(self.options.lessons_dir, "lessons")]
-        roots += [(folder, "templates") for folder in self.options.templates
-                  if path.is_relative_to(folder)][:1]
-        label = f"profile/{path.name}"
-        for root, name in roots:
-            if path.is_relative_to(root):
-                label = f"{name}/{path.relative_to(root).as_posix()}"
-                break
-        if label not in self._hashes:
-            self._hashes[label] = sha256(path.read_bytes())
-        return label

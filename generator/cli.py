@@ -177,7 +177,7 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     Example:
       lessonpack batch spring-term.csv --jobs 4
     """
-    from .background import cpu_count
+    from .pool import cpu_count
     from .batch import run_batch
     from .build import BuildOptions
     from .errors import LessonpackError

@@ -55,3 +55,13 @@ def assets(search_path: tuple[Path, ...], logo: Path | str | None = None):
     references = tuple((f.reference, find_template_file(search_path, f.reference))
                        for f in FORMATS.values() if f.reference)
     return Assets(fonts, Path(logo) if logo else None, references)
+
+
+def effective_templates(search_path: tuple[Path, ...]) -> dict[str, Path]:
+    """Each template file name with the file that wins for it (the first folder that has it)."""
+    found: dict[str, Path] = {}
+    for folder in search_path:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found.setdefault(path.relative_to(folder).as_posix(), path)
+    return dict(sorted(found.items()))

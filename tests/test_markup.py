@@ -5,7 +5,6 @@ format the document is made in."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
