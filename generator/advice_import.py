@@ -22,6 +22,7 @@ import yaml
 
 from generator.errors import ContentError, Problem, display_path
 from generator.model import Advice
+from generator.naming import slugify
 
 AREA_PLACEHOLDER = "Unknown — please fill in"
 TITLE_PLACEHOLDER = "Title not found — please fill in"
@@ -414,20 +415,13 @@ _FILLER_WORDS = {
 }
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by single hyphens; apostrophes vanish ("dont")."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"['’]", "", text.lower())
-    return "-".join(re.findall(r"[a-z0-9]+", text))
-
-
 # Where the first clause ends: "Don't pay. Paying rarely…" gives the id "dont-pay".
 _CLAUSE_END = re.compile(r"[.:;!?–—]| - ")
 
 
 def short_slug(text: str, words: int = 4) -> str:
     """An id from the first few words of the first clause, not ending on a filler word."""
-    parts = slugify(_CLAUSE_END.split(text, maxsplit=1)[0] or text).split("-")[:words]
+    parts = slugify(_CLAUSE_END.split(text, maxsplit=1)[0] or text, "").split("-")[:words]
     while len(parts) > 1 and parts[-1] in _FILLER_WORDS:
         parts.pop()
     return "-".join(p for p in parts if p) or "message"
@@ -435,7 +429,7 @@ def short_slug(text: str, words: int = 4) -> str:
 
 def title_slug(title: str, words: int = 4) -> str:
     """The title's first few words that aren't filler: "advice-being-blackmailed-online"."""
-    parts = [p for p in slugify(title).split("-") if p and p not in _FILLER_WORDS]
+    parts = [p for p in slugify(title, "").split("-") if p and p not in _FILLER_WORDS]
     return "-".join(parts[:words])
 
 
@@ -452,7 +446,7 @@ def unique(slug: str, used: set[str]) -> str:
 def advice_id(area: str, title: str, date: dt.date | None) -> str:
     """"bedfordshire-2018": the area and year, or the title's first words if no area."""
     if area != AREA_PLACEHOLDER:
-        base = slugify(area)
+        base = slugify(area, "")
     elif title != TITLE_PLACEHOLDER:
         base = title_slug(title)
     else:

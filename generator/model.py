@@ -8,14 +8,12 @@ say which fields exist, which are required and what type each has.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .naming import SLUG  # the shape of an id, beside the project's slug function
 from .session import Session  # noqa: F401  (part of the model's public names)
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _slug(value: str) -> str:

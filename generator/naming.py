@@ -1,4 +1,5 @@
-"""Folder names for personalised packs: '<date>-<school-slug>[-<class-slug>]'."""
+"""Slugs: the project's one slug function, the shape of an id, and the folder names of
+personalised packs ('<date>-<school-slug>[-<class-slug>]')."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ import unicodedata
 from .session import Session
 
 
-def slugify(text: str) -> str:
-    """'St Mary's C of E Primary' -> 'st-marys-c-of-e-primary'."""
+# An id: lower-case letters and digits in words joined by single hyphens.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str, empty: str = "unnamed") -> str:
+    """'St Mary's C of E Primary' -> 'st-marys-c-of-e-primary': lower-case ASCII words
+    joined by single hyphens, apostrophes dropped ("don't" -> "dont"); `empty` when
+    nothing is left (a name in Chinese, say). The result always matches SLUG, or is
+    `empty`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     ascii_text = re.sub(r"['’]", "", ascii_text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "unnamed"
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text)) or empty
 
 
 def session_folder(session: Session) -> str:

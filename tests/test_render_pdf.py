@@ -252,7 +252,8 @@ def test_our_same_frag_answers_as_reportlabs_compiled_one():
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
-    from generator.render.pdf import _register_fonts, _same_frag
+    from generator.render.pdf.rl_private import _same_frag
+    from generator.render.pdf.text import _register_fonts
 
     _register_fonts(ASSETS.fonts)
     style = ParagraphStyle("p", fontName="AtkinsonHyperlegible")
@@ -307,3 +308,86 @@ def test_a_letter_beyond_u_ffff_leaves_the_text_map_readable(caplog):
         text = squash(" ".join(page_texts(pdf)))
     assert "Tŷ" in text and "Coch" in text
     assert not [r for r in caplog.records if "hex" in r.getMessage()]
+
+
+# --- tick boxes, found as drawn shapes on the page ---------------------------------------
+
+TICKS = """<document>
+<checklist>
+  <item>They will not video call.</item>
+  <item checked="true">They ask you to keep it a secret.</item>
+  <item>They like the same music.</item>
+</checklist>
+<table widths="70,15,15">
+  <tr><th>Statement</th><th>True</th><th>False</th></tr>
+  <tr><td>It is never your fault.</td><td><tick label="True" checked="true"/></td><td><tick label="False"/></td></tr>
+  <tr><td>Paying makes it stop.</td><td><tick label="True"/></td><td><tick label="False"/></td></tr>
+</table>
+</document>"""
+
+
+def drawn_shapes(pdf: bytes, page: int = 0):
+    """The squares (x, y, side) drawn with the `re` operator and the open paths (lists
+    of points) stroked with `S` on one page, in page coordinates."""
+    from pypdf.generic import ContentStream
+
+    reader = read(pdf)
+    content = ContentStream(reader.pages[page].get_contents(), reader)
+    ctm, stack = (1, 0, 0, 1, 0, 0), []
+    squares, paths, current = [], [], []
+
+    def apply(m, x, y):
+        a, b, c, d, e, f = m
+        return a * x + c * y + e, b * x + d * y + f
+
+    for operands, op in content.operations:
+        values = [float(v) for v in operands if isinstance(v, (int, float)) or hasattr(v, "as_numeric")]
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            a, b, c, d, e, f = values
+            a0, b0, c0, d0, e0, f0 = ctm
+            ctm = (a * a0 + b * c0, a * b0 + b * d0, c * a0 + d * c0, c * b0 + d * d0,
+                   e * a0 + f * c0 + e0, e * b0 + f * d0 + f0)
+        elif op == b"re":
+            x, y, w, h = values
+            (x0, y0), (x1, y1) = apply(ctm, x, y), apply(ctm, x + w, y + h)
+            if abs(abs(x1 - x0) - abs(y1 - y0)) < 0.01:
+                squares.append((min(x0, x1), min(y0, y1), abs(x1 - x0)))
+        elif op in (b"m", b"l"):
+            if op == b"m":
+                current = []
+            current.append(apply(ctm, *values))
+        elif op == b"S":
+            if len(current) >= 3:
+                paths.append(current)
+            current = []
+    return squares, paths
+
+
+def ticked(square, paths) -> bool:
+    x, y, side = square
+    return any(all(x < px < x + side and y < py < y + side for px, py in path)
+               for path in paths)
+
+
+def test_tick_boxes_are_drawn_squares_and_ticked_ones_hold_a_tick():
+    size = 12.0
+    squares, paths = drawn_shapes(render(TICKS))
+    boxes = sorted((s for s in squares if abs(s[2] - size * 1.05) < 0.01),
+                   key=lambda s: (-round(s[1]), s[0]))  # top to bottom, left to right
+    assert len(boxes) == 3 + 4  # three checklist items, four true/false boxes
+    assert [ticked(box, paths) for box in boxes] == [
+        False, True, False,  # the checklist, in order
+        True, False,  # "never your fault": True ticked
+        False, False,  # "paying makes it stop": nothing ticked
+    ]
+    assert len(paths) == 2  # no stray tick anywhere else
+
+
+def test_tick_boxes_are_empty_on_the_pupils_copy():
+    squares, paths = drawn_shapes(render(TICKS.replace(' checked="true"', "")))
+    assert len([s for s in squares if abs(s[2] - 12.6) < 0.01]) == 7
+    assert paths == []

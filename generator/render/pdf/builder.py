@@ -1,0 +1,225 @@
+"""Block-markup nodes -> reportlab flowables."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    Flowable,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Table,
+    TableStyle,
+)
+
+from .. import markup as m
+from .flowables import _CheckItem, _Fields, _Panel, _PanelStyle, _Rule, _TickCell, _WriteLines
+from .rl_private import _KeepWithNext, _Para
+from .styles import ACCENT, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
+from .text import FONT, FONT_BOLD, _markup
+
+CUT_DASH = (4, 3)  # dashed cut lines round cards: 4 pt on, 3 pt off
+
+
+# --- block markup -> flowables ---------------------------------------------------------
+
+
+def _inline(content: m.Inline) -> str:
+    """Inline content as reportlab markup: all text escaped, only <b> and <br/> let through."""
+    out = []
+    for item in content:
+        if isinstance(item, str):
+            out.append(_markup(item))
+        elif isinstance(item, m.Break):
+            out.append("<br/>")
+        else:
+            out.append(f"<b>{_inline(item.content)}</b>")
+    return "".join(out)
+
+
+class _Builder:
+    def __init__(self, look: _Look, source: str = "template"):
+        self.look = look
+        self.source = source
+        self.st = look.styles
+        s = look.size
+        self.pad = s * 0.85
+        self.box = _PanelStyle(stroke=ACCENT, stroke_width=1.2, strip=TINT_STRONG, radius=s * 0.35)
+        self.note = _PanelStyle(fill=TINT, bar=ACCENT, bar_width=s * 0.35)
+        self.answer = _PanelStyle(fill=TINT_LIGHT, bar=MUTED, bar_width=s * 0.25)
+
+    def blocks(self, nodes: tuple[m.Block, ...], top: bool) -> list[Flowable]:
+        """Flowables for a sequence of blocks. At the top level, headings and a block
+        followed by write-in lines are kept with what follows them."""
+        out: list[Flowable] = []
+        pending: list[Flowable] = []
+        for i, node in enumerate(nodes):
+            flowables = self.block(node)
+            if not flowables:
+                continue
+            nxt = nodes[i + 1] if i + 1 < len(nodes) else None
+            sticky = isinstance(node, m.Heading) or isinstance(nxt, m.Lines)
+            if top and sticky and nxt is not None:
+                pending += flowables
+            elif top and pending:
+                out.append(_KeepWithNext(pending, flowables))
+                pending = []
+            else:
+                out += flowables
+        return out + pending
+
+    def block(self, node: m.Block) -> list[Flowable]:
+        st, s = self.st, self.look.size
+        if isinstance(node, m.Heading):
+            tag = f"h{node.level}"
+            para = _Para(_inline(node.content), st[tag])
+            if node.level == 1:
+                return [para, _Rule(max(1.5, s * 0.14), ACCENT, s * 0.9)]
+            return [para]
+        if isinstance(node, m.Paragraph):
+            return [_Para(_inline(node.content), st["small" if node.small else "p"])]
+        if isinstance(node, m.Answer):
+            return [self._panel([_Para(_inline(node.content), st["p"])], None, self.answer,
+                                s * 0.6)]
+        if isinstance(node, m.ListBlock):
+            return [self._list(node)]
+        if isinstance(node, m.Table):
+            table = self._table(node)
+            return [table] if table else []
+        if isinstance(node, m.Box):
+            return [self._panel(self.blocks(node.blocks, top=False), node.title, self.box,
+                                s * 0.9, node.breakable)]
+        if isinstance(node, m.Note):
+            return [self._panel(self.blocks(node.blocks, top=False), node.title, self.note,
+                                s * 0.6)]
+        if isinstance(node, m.Checklist):
+            return [_CheckItem(_Para(_inline(item.content), st["item"]), s, item.checked)
+                    for item in node.items]
+        if isinstance(node, m.Lines):
+            return [_WriteLines(max(1, node.count), self._write_gap(), s * 0.6,
+                                self.look.frame_height)]
+        if isinstance(node, m.Fields):
+            fields = [(f.label, " ".join(f.value.split())) for f in node.fields]
+            return [_Fields(fields or [("Name", "")], s, self._write_gap())]
+        if isinstance(node, m.PageBreak):
+            return [PageBreak()]
+        if isinstance(node, m.Cards):
+            return [self._cards(node)]
+        raise m.unsupported(node, "PDF", self.source)
+
+    def _cards(self, node: m.Cards) -> Table:
+        """A grid of cards, `columns` across, each row as tall as its tallest card and
+        never split; dashed lines round every card show where to cut."""
+        s, columns = self.look.size, node.columns
+        cells = []
+        for card in node.cards:
+            content = [_Para(_markup(card.title), self.st["card_title"])]
+            for block in card.blocks:
+                content += self.block(block)
+            cells.append(content)
+        count = len(cells)
+        pad = s * 0.7
+        # A card taller than a page (a long scene in large print) may continue overleaf;
+        # every other card stays whole.
+        inner = self.look.measure / columns - 2 * pad
+        tallest = max((sum(f.wrap(inner, self.look.frame_height)[1] + f.getSpaceAfter()
+                           for f in content) for content in cells), default=0)
+        split = 1 if tallest + 2 * pad > self.look.frame_height * 0.9 else 0
+        cells += [""] * (-count % columns)
+        rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
+        # A dashed box round each card (not round the empty places after the last one):
+        # op, cells, width, colour, cap, dash pattern.
+        cuts = [("BOX", (i % columns, i // columns), (i % columns, i // columns), 0.8, MUTED,
+                 None, CUT_DASH) for i in range(count)]
+        table = Table(rows, colWidths=[f"{100 / columns:.4f}%"] * columns, splitInRow=split,
+                      hAlign="LEFT", style=TableStyle([
+                          ("FONT", (0, 0), (-1, -1), FONT, s),
+                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                          ("TOPPADDING", (0, 0), (-1, -1), pad),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                          *cuts,
+                      ]))
+        table.spaceBefore, table.spaceAfter = s * 0.3, s * 0.9
+        return table
+
+    def _write_gap(self) -> float:
+        return max(1.0 * cm, self.look.size * 2.2)  # ~1 cm for 12 pt, wider for large print
+
+    def _panel(self, content, title, look, space_after, breakable=False):
+        panel = _Panel(content, title, look, self.st, self.pad, self.look.frame_height,
+                       breakable)
+        panel.spaceBefore, panel.spaceAfter = self.look.size * 0.3, space_after
+        return panel
+
+    def _list(self, node: m.ListBlock) -> ListFlowable:
+        s = self.look.size
+        items = [ListItem(_Para(_inline(li), self.st["li"])) for li in node.items]
+        numbered = node.numbered
+        return ListFlowable(
+            items,
+            bulletType="1" if numbered else "bullet",
+            start=None if numbered else "\u2022",
+            bulletFormat="%s." if numbered else None,
+            bulletFontName=FONT_BOLD if numbered else FONT,
+            bulletFontSize=s,
+            bulletColor=ACCENT,
+            leftIndent=s * (2.0 if numbered else 1.5),
+            bulletDedent=s * (1.6 if numbered else 1.1),
+            spaceAfter=s * 0.6,
+        )
+
+    def _table(self, node: m.Table) -> Table | None:
+        rows = node.rows
+        ncols = node.columns
+        if not ncols:
+            return None
+        # Columns of tick boxes are centred, headers included.
+        tick_cols = {i for row in rows for i, cell in enumerate(row.cells) if cell.tick}
+        data, header_rows = [], 0
+        for r, row in enumerate(rows):
+            cells = []
+            for i, cell in enumerate(row.cells):
+                if cell.tick:
+                    cells.append(_TickCell(self.look.size, self.look.leading, cell.tick.checked))
+                    continue
+                style = "th" if cell.header else "cell"
+                if cell.header and i in tick_cols:
+                    style = "th_centre"
+                cells.append(_Para(_inline(cell.content), self.st[style]))
+            cells += [""] * (ncols - len(cells))
+            data.append(cells)
+            if r == header_rows and row.cells and row.is_header:
+                header_rows += 1
+        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
+        widths = [f"{p:.4f}%" for p in _percentages(node.widths, ncols)]
+        pad = self.look.size * 0.5
+        commands = [
+            ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *[("ALIGN", (i, 0), (i, -1), "CENTER") for i in sorted(tick_cols)],
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("GRID", (0, 0), (-1, -1), 0.6, RULE),
+            ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+        ]
+        if header_rows:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), TINT),
+                ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, ACCENT),
+            ]
+        table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=0,
+                        hAlign="LEFT", style=TableStyle(commands))
+        table.spaceBefore, table.spaceAfter = self.look.size * 0.3, self.look.size * 0.9
+        return table
+
+
+def _percentages(widths: tuple[float, ...] | None, ncols: int) -> list[float]:
+    """Column widths in per cent (checked by the markup parser); equal columns if absent."""
+    if not widths or len(widths) != ncols:
+        return [100 / ncols] * ncols
+    total = sum(widths)
+    return [v * 100 / total for v in widths]

@@ -1,0 +1,290 @@
+"""The shapes block markup needs beyond paragraphs and tables: panels (boxes, notes,
+answers), tick boxes, write-in lines and fields, rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from .rl_private import _Para
+from .styles import INK, WRITE_LINE
+from .text import FONT, FONT_BOLD, _draw_text, _markup, _text_width
+from .page import _fit
+
+
+@dataclass(frozen=True)
+class _PanelStyle:
+    fill: object = None
+    stroke: object = None
+    stroke_width: float = 0.0
+    bar: object = None  # a bar down the left edge
+    bar_width: float = 0.0
+    strip: object = None  # fill behind the title
+    radius: float = 0.0
+
+
+class _Panel(Flowable):
+    """Blocks inside a bordered or shaded panel, optionally titled.
+
+    The panel moves whole to the next page when it does not fit; only a panel taller
+    than a whole page is split (its second part titled "… (continued)"). A breakable
+    panel (a long story) fills the rest of the page instead, if a few lines fit."""
+
+    def __init__(self, content: list[Flowable], title: str | None, look: _PanelStyle,
+                 st: dict[str, ParagraphStyle], pad: float, frame_height: float,
+                 breakable: bool = False):
+        super().__init__()
+        self.content, self.title, self.look, self.st = content, title, look, st
+        self.pad, self.frame_height, self.breakable = pad, frame_height, breakable
+        self._title_para = _Para(_markup(title), st["title"]) if title else None
+
+    def _inner_x(self) -> float:
+        return self.look.bar_width + self.pad
+
+    def _strip_height(self) -> float:
+        return self._title_para.height + self.pad * 1.4  # title padded 0.7 pad above and below
+
+    def _top(self, inner_w: float) -> float:
+        """Distance from the panel's top edge to its first block."""
+        if not self._title_para:
+            return self.pad
+        _, h = self._title_para.wrap(inner_w, 1e6)
+        if self.look.strip:
+            return self._strip_height() + self.pad
+        return self.pad + h + self.pad * 0.35
+
+    def wrap(self, availWidth, availHeight):
+        if getattr(self, "width", None) == availWidth:
+            return self.width, self.height  # children were wrapped at this width already
+        inner_w = availWidth - self._inner_x() - self.pad
+        self._inner_w = inner_w
+        self._top_h = self._top(inner_w)
+        self._heights = [f.wrapOn(self.canv, inner_w, 1e6)[1] for f in self.content]
+        self.width = availWidth
+        self.height = self._top_h + _stacked(self.content, self._heights) + self.pad
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        if self.height <= self.frame_height and not self.breakable:
+            return []  # fits on a fresh page: move there whole
+        room = availHeight - (self.height - _stacked(self.content, self._heights))
+        if room < 3 * self.st["p"].leading:
+            return []  # a sliver of a panel at a page foot helps nobody
+        first, rest = _split_stack(self.canv, self.content, self._inner_w, room)
+        if not first or not rest:
+            return []
+        title = self.title
+        cont = title if not title or title.endswith(" (continued)") else f"{title} (continued)"
+        args = (self.look, self.st, self.pad, self.frame_height, self.breakable)
+        return [_Panel(first, title, *args), _Panel(rest, cont, *args)]
+
+    def draw(self):
+        c, lk, w, h = self.canv, self.look, self.width, self.height
+        c.saveState()
+        path = c.beginPath()
+        path.roundRect(0, 0, w, h, lk.radius)
+        if lk.fill:
+            c.setFillColor(lk.fill)
+            c.drawPath(path, stroke=0, fill=1)
+        if self._title_para:
+            th = self._title_para.height
+            title_top = h - self.pad
+            if lk.strip:
+                strip_h = self._strip_height()
+                title_top = h - self.pad * 0.7
+                c.saveState()
+                c.clipPath(path, stroke=0, fill=0)
+                c.setFillColor(lk.strip)
+                c.rect(0, h - strip_h, w, strip_h, stroke=0, fill=1)
+                c.restoreState()
+                if lk.stroke:
+                    c.setStrokeColor(lk.stroke)
+                    c.setLineWidth(lk.stroke_width * 0.75)
+                    c.line(0, h - strip_h, w, h - strip_h)
+            self._title_para.drawOn(c, self._inner_x(), title_top - th)
+        if lk.bar:
+            c.setFillColor(lk.bar)
+            c.rect(0, 0, lk.bar_width, h, stroke=0, fill=1)
+        if lk.stroke:
+            c.setStrokeColor(lk.stroke)
+            c.setLineWidth(lk.stroke_width)
+            c.drawPath(path, stroke=1, fill=0)
+        c.restoreState()
+        y = h - self._top_h
+        for i, (f, fh) in enumerate(zip(self.content, self._heights)):
+            if i:
+                y -= max(self.content[i - 1].getSpaceAfter(), f.getSpaceBefore())
+            y -= fh
+            f.drawOn(c, self._inner_x(), y)
+
+
+def _stacked(flowables: list[Flowable], heights: list[float]) -> float:
+    """Height of flowables stacked with collapsed spacing (none outside the first/last)."""
+    total = sum(heights)
+    for a, b in zip(flowables, flowables[1:]):
+        total += max(a.getSpaceAfter(), b.getSpaceBefore())
+    return total
+
+
+def _split_stack(canv, flowables: list[Flowable], width: float, room: float):
+    """Split a list of flowables so the first part fits in `room` points."""
+    used = 0.0
+    for i, f in enumerate(flowables):
+        gap = max(flowables[i - 1].getSpaceAfter(), f.getSpaceBefore()) if i else 0.0
+        _, h = f.wrapOn(canv, width, room - used - gap)
+        if used + gap + h <= room:
+            used += gap + h
+            continue
+        parts = f.splitOn(canv, width, room - used - gap) if room - used - gap > 0 else []
+        if len(parts) >= 2:
+            return flowables[:i] + parts[:1], parts[1:] + flowables[i + 1:]
+        return flowables[:i], flowables[i:]
+    return flowables, []
+
+
+class _CheckItem(Flowable):
+    """A checklist item: a drawn square (ticked when checked) and its wrapped text."""
+
+    def __init__(self, para: Paragraph, size: float, checked: bool):
+        super().__init__()
+        self.para, self.size, self.checked = para, size, checked
+        self.box = size * 1.05
+        self.indent = self.box + size * 0.7
+        self.spaceBefore, self.spaceAfter = size * 0.25, size * 0.45
+
+    def wrap(self, availWidth, availHeight):
+        _, self.height = self.para.wrap(availWidth - self.indent, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return []  # one item is short; move it whole
+
+    def draw(self):
+        self.para.drawOn(self.canv, self.indent, 0)
+        _draw_tick_box(self.canv, 0.0, self.height, self.size, self.checked)
+
+
+class _TickCell(Flowable):
+    """A tick box alone in a table cell, level with the first line of its row."""
+
+    def __init__(self, size: float, leading: float, checked: bool):
+        super().__init__()
+        self.size, self.checked = size, checked
+        self.width, self.height = size * 1.05, leading
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        _draw_tick_box(self.canv, 0.0, self.height, self.size, self.checked)
+
+
+def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
+    """A square sized for a pen (ticked when checked), centred on the lowercase letters
+    of a first line of text whose top is at `top`."""
+    b = s * 1.05
+    baseline = top - s  # reportlab puts the first baseline one font size down
+    y = baseline + 0.36 * s - b / 2
+    c.saveState()
+    c.setStrokeColor(INK)
+    c.setLineWidth(max(0.9, s * 0.07))
+    c.setFillColor(colors.white)
+    c.rect(x, y, b, b, stroke=1, fill=1)
+    if checked:
+        c.setLineWidth(max(1.4, s * 0.13))
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        tick = c.beginPath()
+        tick.moveTo(x + b * 0.2, y + b * 0.52)
+        tick.lineTo(x + b * 0.42, y + b * 0.26)
+        tick.lineTo(x + b * 0.82, y + b * 0.8)
+        c.drawPath(tick, stroke=1, fill=0)
+    c.restoreState()
+
+
+class _Fields(Flowable):
+    """One row of labelled write-in fields ("Name", "Class", "Date"), equal widths;
+    a field's text, when given, is printed on its line."""
+
+    def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
+        super().__init__()
+        self.fields, self.size, self.gap = fields, size, gap
+        self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.gap
+        return self.width, self.height
+
+    def draw(self):
+        c, s = self.canv, self.size
+        room = self.width / len(self.fields)
+        baseline = s * 0.35
+        c.saveState()
+        for i, (label, value) in enumerate(self.fields):
+            x = i * room
+            label = f"{label}:"
+            c.setFillColor(INK)
+            c.setFont(FONT_BOLD, s)
+            _draw_text(c, x, baseline, label, FONT_BOLD, s)
+            start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
+            end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
+            if value:
+                c.setFont(FONT, s)
+                _draw_text(c, start + s * 0.2, baseline,
+                           _fit(value, FONT, s, end - start - s * 0.2), FONT, s)
+            c.setStrokeColor(WRITE_LINE)
+            c.setLineWidth(0.75)
+            c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
+        c.restoreState()
+
+
+class _WriteLines(Flowable):
+    """Ruled write-in lines, spaced for a child's handwriting. An answer space is kept
+    on one page unless it is taller than a page."""
+
+    def __init__(self, count: int, gap: float, space_after: float, frame_height: float):
+        super().__init__()
+        self.count, self.gap, self.frame_height = count, gap, frame_height
+        self.spaceBefore, self.spaceAfter = gap * 0.15, space_after
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.count * self.gap + 1
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        fits = int((availHeight - 1) // self.gap)
+        if self.count * self.gap + 1 <= self.frame_height or not 1 <= fits < self.count:
+            return []
+        return [_WriteLines(fits, self.gap, 0, self.frame_height),
+                _WriteLines(self.count - fits, self.gap, self.spaceAfter, self.frame_height)]
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(WRITE_LINE)
+        c.setLineWidth(0.75)
+        for i in range(1, self.count + 1):
+            y = self.height - i * self.gap
+            c.line(0, y, self.width, y)
+        c.restoreState()
+
+
+class _Rule(Flowable):
+    """A horizontal rule (under the document title)."""
+
+    def __init__(self, thickness: float, color, space_after: float):
+        super().__init__()
+        self.thickness, self.color, self.spaceAfter = thickness, color, space_after
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, self.thickness
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setFillColor(self.color)
+        self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
