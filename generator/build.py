@@ -433,7 +433,7 @@ def select_documents(names: tuple[str, ...]) -> list[Document]:
 
         close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
-        raise LessonpackError(f"--documents: unknown document '{unknown[0]}'; {hint} "
+        raise LessonpackError(f"unknown document '{unknown[0]}'; {hint} "
                               "('lessonpack list' shows what a pack holds)")
     return [d for d in DOCUMENTS if not names or d.stem in names]
 

@@ -60,17 +60,16 @@ def _document_names(ctx, param, value):
     """--documents "slides,worksheet" as a tuple of known document names."""
     if value is None:
         return ()
-    from .build import document_names
+    from .build import select_documents
+    from .errors import LessonpackError
 
     names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
-    known = document_names()
-    for name in names or ("",):
-        if name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"choose from {', '.join(known)}"
-            raise click.BadParameter(f"unknown document '{name}'; {hint}")
+    if not names:
+        raise click.BadParameter("name at least one document, e.g. --documents worksheet,cards")
+    try:
+        select_documents(names)
+    except LessonpackError as err:
+        raise click.BadParameter(err.message) from None
     return names
 
 
