@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the heavy modules are imported only when a build has work t
     from .render import Assets
     from .render.markup import Document as Markup
 
+    from .kit import KitView
     from .model import Library, Profile
     from .session import Session
     from .view import BandView
@@ -52,17 +53,52 @@ class Document:
     format: str  # a format in render/registry.py: "pdf", "docx", "pptx"
     template: str
     title: str  # e.g. "worksheet", for the document title
+    about: str = ""  # who it is for and what it is (lessonpack list)
+    # Body text size in points by band ("*": any other band), where the document's
+    # readers need other than the band's usual size (cards to cut out, letters home).
+    sizes: tuple[tuple[str, float], ...] = ()
+    max_chars: int = 70  # characters a line at most; more spreads cards or tables across the page
+    leading: Optional[float] = None  # line spacing (at least 1.2), when not the usual 1.35
+    # A page limit (PDF): text that would run past it is set smaller, half a point at a
+    # time down to `smallest` (never below 10 pt), so a longer story does not push a
+    # letter onto a second page.
+    max_pages: int = 0
+    smallest: float = 0.0
 
 
 DOCUMENTS = (
-    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan"),
+    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan",
+             "the officer: at-a-glance page, timed activities, safeguarding"),
     Document("lesson-plan", "docx", "lesson-plan.xml.j2", "lesson plan"),  # accessible twin
-    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet"),
+    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet",
+             "pupils: one each; the .docx is its screen-reader twin"),
     Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
-    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key"),
-    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide"),
-    Document("slides", "pptx", "slides.xml.j2", "slides"),
+    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key",
+             "the teacher: the worksheet's answers and why"),
+    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide",
+             "the facilitator: the stories scene by scene, questions, points to draw out"),
+    Document("cards", "pdf", "cards.xml.j2", "cards",
+             "to print and cut out: scene, tactics, feelings and who-can-help cards",
+             sizes=(("ks2", 18.0), ("*", 14.0)), max_chars=200),
+    Document("parent-letter", "pdf", "parent-letter.xml.j2", "letter to parents and carers",
+             "parents and carers: one page from the school and the force",
+             sizes=(("*", 10.5),), max_chars=85, leading=1.25, max_pages=1, smallest=10.0),
+    # Word cannot be measured here: its letter is set a little smaller to fit one page.
+    Document("parent-letter", "docx", "parent-letter.xml.j2", "letter to parents and carers",
+             sizes=(("*", 10.0),), leading=1.2),
+    Document("school-briefing", "pdf", "school-briefing.xml.j2", "school briefing",
+             "the DSL and class teacher, before the visit: safeguarding, question-box "
+             "answers, curriculum mapping", sizes=(("*", 10.0),), max_chars=200, leading=1.2,
+             max_pages=2, smallest=10.0),
+    Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
+             "the officer, on the day: tallies and referrals, no pupil names",
+             sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
 )
+
+
+def document_names() -> list[str]:
+    """What --documents accepts: each kind of document once, in pack order."""
+    return list(dict.fromkeys(d.stem for d in DOCUMENTS))
 
 
 @dataclass(frozen=True)
@@ -82,6 +118,7 @@ class BuildOptions:
     force: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     jobs: int = 0  # processes rendering documents at once; 0: one per CPU core
+    documents: tuple[str, ...] = ()  # document names (Document.stem) to build; () for all
 
 
 @dataclass
@@ -209,7 +246,8 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     due = _due(options, library, profile, manifest, result)
     check_overwrites(manifest, [job.name for job in due], options.force)
     views = _views(options, library, profile, due)
-    rendered = _render(options, profile, views, due, jobs, meanwhile)
+    kits = _kits(library, views)
+    rendered = _render(options, profile, views, due, jobs, meanwhile, kits)
     documents = [(job.name, data, Entry(sha256(data), job.inputs, job.digest))
                  for job, data in zip(due, rendered)]
     if not write:
@@ -227,11 +265,12 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
     digests = cache.InputDigests(options, library, profile)
     variant = variant_suffix(options)
     due = []
+    chosen = select_documents(options.documents)
     for lesson_id, band_id in _select(library, options):
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
-        for document in DOCUMENTS:
+        for document in chosen:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             if manifest.is_current(name, digest):
                 result.unchanged.append(name)
@@ -253,8 +292,16 @@ def _views(options: BuildOptions, library: Library, profile: Profile,
     return views
 
 
+def _kits(library: Library, views: dict[tuple[str, str], BandView]) -> dict[tuple[str, str], KitView]:
+    """The session kit's data (cards, letter, briefing) for each pack with a document due."""
+    from .kit import kit_view
+
+    return {key: kit_view(library, *key) for key in views}
+
+
 def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str], BandView],
-            due: list[_Job], jobs: int, meanwhile: Callable[[], None]) -> list[bytes]:
+            due: list[_Job], jobs: int, meanwhile: Callable[[], None],
+            kits: dict[tuple[str, str], KitView]) -> list[bytes]:
     """The bytes of each due document, in order. One render job per pack and template:
     its markup is made once, in the worker, and feeds both the PDF and its Word twin.
     Jobs with two documents go first, so the last job to finish is a short one and no
@@ -269,7 +316,7 @@ def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str]
         groups.setdefault((job.lesson_id, job.band_id, job.document.template), []).append(index)
     order = sorted(groups, key=lambda key: -len(groups[key]))
     renders = [partial(render_group, views[key[:2]], key[2], [due[i].document for i in groups[key]],
-                       options, assets) for key in order]
+                       options, assets, kits[key[:2]]) for key in order]
     rendered: list[bytes] = [b""] * len(due)
     for key, documents in zip(order, render_all(renders, jobs, meanwhile, assets)):
         for index, data in zip(groups[key], documents):
@@ -319,11 +366,15 @@ def prepare_renderers(assets: Optional[Assets]) -> None:
 
 
 def render_group(view: BandView, template: str, documents: list[Document],
-                 options: BuildOptions, assets: Assets) -> list[bytes]:
-    """The documents one template makes for one pack (a PDF and its Word twin)."""
+                 options: BuildOptions, assets: Assets,
+                 kit: Optional[KitView] = None) -> list[bytes]:
+    """The documents one template makes for one pack (a PDF and its Word twin).
+    Templates see the band's view as `v` and the session kit's data as `k`."""
+    from .kit import KitView
     from .templating import render_markup
 
-    nodes = render_markup(options.templates, template, v=view, answers=False)
+    nodes = render_markup(options.templates, template, v=view, k=kit or KitView(),
+                          answers=False)
     return [render_document(nodes, view, document, options, assets) for document in documents]
 
 
@@ -340,16 +391,51 @@ def render_document(nodes: Markup, view: BandView, document: Document,
         header_right=f"{view.band.name} · ages {view.band.ages}",
         footer=view.footer,
     )
-    return registry.render(document.format, nodes, meta, page_style(view.band.id, options), assets)
+    page = page_style(view.band.id, options, document)
+    data = registry.render(document.format, nodes, meta, page, assets)
+    while (document.format == "pdf" and document.max_pages and not options.large_print
+           and page.body_size - 0.5 >= document.smallest
+           and pdf_page_count(data) > document.max_pages):
+        page = replace(page, body_size=page.body_size - 0.5)
+        data = registry.render(document.format, nodes, meta, page, assets)
+    return data
 
 
-def page_style(band_id: str, options: BuildOptions) -> PageStyle:
-    style = PageStyle(paper=options.paper, body_size=14.0 if band_id == "ks2" else 12.0)
+def pdf_page_count(data: bytes) -> int:
+    """Pages in a PDF lessonpack wrote (its page objects are never compressed)."""
+    import re
+
+    return len(re.findall(rb"/Type /Page\b(?!s)", data))
+
+
+def page_style(band_id: str, options: BuildOptions,
+               document: Optional[Document] = None) -> PageStyle:
+    size = 14.0 if band_id == "ks2" else 12.0
+    sizes = dict(document.sizes) if document else {}
+    size = sizes.get(band_id, sizes.get("*", size))
+    style = PageStyle(paper=options.paper, body_size=size,
+                      max_chars=document.max_chars if document else 70)
+    if document and document.leading:
+        style = replace(style, leading=max(1.2, document.leading))
     if options.large_print:
-        style = replace(style, body_size=18.0, leading=1.5, large_print=True)
+        style = replace(style, body_size=max(18.0, size), leading=1.5, large_print=True)
     if options.dyslexia_friendly:
         style = replace(style, leading=max(style.leading, 1.5), dyslexia_friendly=True)
     return style
+
+
+def select_documents(names: tuple[str, ...]) -> list[Document]:
+    """The documents --documents names (every one when none are named)."""
+    known = document_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
+        raise LessonpackError(f"unknown document '{unknown[0]}'; {hint} "
+                              "('lessonpack list' shows what a pack holds)")
+    return [d for d in DOCUMENTS if not names or d.stem in names]
 
 
 def _select(library: Library, options: BuildOptions) -> list[tuple[str, str]]:

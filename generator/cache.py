@@ -45,6 +45,7 @@ NOT_IN_DOCUMENTS = {
     "band_ids": "chooses packs",
     "scenario_ids": "chooses packs",
     "strict": "decides whether warnings stop the build",
+    "documents": "chooses which documents of a pack are built",
     "today": "contacts' ages are checked against it; nothing prints it",
 }
 

@@ -56,6 +56,23 @@ def _not_blank(ctx, param, value):
     return value
 
 
+def _document_names(ctx, param, value):
+    """--documents "slides,worksheet" as a tuple of known document names."""
+    if value is None:
+        return ()
+    from .build import select_documents
+    from .errors import LessonpackError
+
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise click.BadParameter("name at least one document, e.g. --documents worksheet,cards")
+    try:
+        select_documents(names)
+    except LessonpackError as err:
+        raise click.BadParameter(err.message) from None
+    return names
+
+
 def _lessons(lessons_dir: Path | None) -> Path:
     return lessons_dir or default_dir("lessons")
 
@@ -104,9 +121,12 @@ def _before_exit(*_results, **_options) -> None:
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render N documents at once (default: one per CPU core).")
+@click.option("--documents", callback=_document_names, metavar="NAMES",
+              help="Build only these documents, e.g. slides,worksheet ('lessonpack list' "
+                   "names them).")
 def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario_ids,
           profile_path, school, session_date, class_name, paper, large_print,
-          dyslexia_friendly, strict, force, jobs):
+          dyslexia_friendly, strict, force, jobs, documents):
     """Build session packs: lesson plan, worksheet, answer key, discussion guide.
 
     \b
@@ -130,7 +150,7 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
         lesson_ids=lesson_ids, band_ids=band_ids, scenario_ids=scenario_ids,
         profile_path=profile_path, session=session,
         paper=paper, large_print=large_print, dyslexia_friendly=dyslexia_friendly,
-        strict=strict, force=force, jobs=jobs or 0,
+        strict=strict, force=force, jobs=jobs or 0, documents=documents,
     )
     result = run_build(options)
     _echo_warnings(result.warnings)
@@ -199,7 +219,7 @@ def validate(lessons_dir, strict):
 @main.command("list")
 @lessons_option
 def list_content(lessons_dir):
-    """List the lessons, scenarios and age bands.
+    """List the lessons, scenarios, age bands and the documents in every pack.
 
     \b
     Example:
@@ -218,6 +238,14 @@ def list_content(lessons_dir):
     for band in library.bands:
         click.echo(f"  {band.id:28} {band.name}, {band.years}, ages {band.ages}, "
                    f"{band.duration_minutes} minutes")
+    from .build import DOCUMENTS, document_names
+
+    click.echo("Documents in each pack (build only some with --documents NAME,NAME):")
+    for name in document_names():
+        kinds = [d for d in DOCUMENTS if d.stem == name]
+        files = ", ".join(f"{name}.{d.format}" for d in kinds)
+        about = next((d.about for d in kinds if d.about), "")
+        click.echo(f"  {name:28} {files}: {about}")
 
 
 @main.command()

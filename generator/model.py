@@ -317,6 +317,10 @@ class Library(BaseModel):
     advice: dict[str, Advice]
     scenarios: dict[str, Scenario]
     lessons: dict[str, LessonSpec]
+    # The session kit's data (kit.yaml, question-box.yaml, curriculum.yaml); None when absent.
+    kit: Optional["KitFile"] = None
+    question_box: Optional["QuestionBoxFile"] = None
+    curriculum: Optional["CurriculumFile"] = None
     sources: dict = Field(default_factory=dict, repr=False)
     broken: frozenset[tuple[str, str]] = frozenset()  # (folder, id) of files that failed to load
 
@@ -338,3 +342,107 @@ class Library(BaseModel):
     def messages(self) -> dict[str, tuple[KeyMessage, Advice]]:
         """Every key message by id, with the advice it comes from (for its source)."""
         return {m.id: (m, advice) for advice in self.advice.values() for m in advice.messages}
+
+
+# ------------------------------------------- kit.yaml, question-box.yaml, curriculum.yaml
+# The session kit: cards, the letter home, the school's briefing. Each record names the
+# bands (and, where it matters, the lessons) it is for; the loader checks those names.
+
+
+class Tactic(Record):
+    """A tactics card: one trick offenders use, in words pupils of its bands can read."""
+
+    id: Id
+    name: Text  # "Flattery"
+    says: Text  # an example of what the offender might say
+    means: Text  # what the trick is, in one or two short sentences
+    bands: tuple[Id, ...] = Field(min_length=1)
+
+
+class Feeling(Record):
+    """A feelings card: a word (never an emoji) and what it can feel like."""
+
+    word: Text
+    means: Text
+    bands: tuple[Id, ...] = Field(min_length=1)
+
+
+class BandText(Record):
+    text: Text
+    bands: tuple[Id, ...] = Field(min_length=1)
+
+
+class ParentResource(Record):
+    """Help for parents and carers that is not in contacts.yaml (it is not for pupils)."""
+
+    name: Text
+    web: Optional[Text] = None
+    phone: Optional[Text] = None
+    details: Text
+    source: Text
+
+
+class ParentContact(Record):
+    """A contacts.yaml entry as the letter home describes it to parents and carers."""
+
+    contact: Id
+    why: Text  # what it offers a parent or carer
+
+
+class KitFile(Record):
+    tactics: tuple[Tactic, ...] = Field(min_length=1)
+    feelings: tuple[Feeling, ...] = Field(min_length=1)
+    trusted_adult: tuple[BandText, ...] = Field(min_length=1)  # the first "who can help" card
+    talk_at_home: tuple[BandText, ...] = Field(min_length=1)  # the letter's tips, without blame
+    parent_contacts: tuple[ParentContact, ...] = Field(min_length=1)  # for the letter
+    parent_resources: tuple[ParentResource, ...] = ()
+
+
+class BoxQuestion(Record):
+    """A question pupils are likely to post in the anonymous box, with the answer the
+    school can give after the visit."""
+
+    ask: Text
+    answer: Text
+    bands: tuple[Id, ...] = Field(min_length=1)
+    lessons: tuple[Id, ...] = ()  # every lesson when empty
+
+
+class QuestionBoxFile(Record):
+    questions: tuple[BoxQuestion, ...] = Field(min_length=1)
+
+
+class Framework(Record):
+    id: Id
+    name: Text
+    short: Text  # the name in the briefing's table
+    publisher: Text
+    edition: Text
+
+
+class Mapping(Record):
+    """Which part of a framework some lessons cover for some bands, in our own words."""
+
+    framework: Id
+    theme: Text  # the framework's strand or section, and the key stage
+    covers: Text  # what the lesson teaches towards it
+    bands: tuple[Id, ...] = Field(min_length=1)
+    lessons: tuple[Id, ...] = ()  # every lesson when empty
+
+
+class LessonSummary(Record):
+    """What one lesson covers for one band, written for parents and carers in words that
+    suit that band (the letter home)."""
+
+    lesson: Id
+    band: Id
+    for_parents: Text
+
+
+class CurriculumFile(Record):
+    frameworks: tuple[Framework, ...] = Field(min_length=1)
+    mappings: tuple[Mapping, ...] = Field(min_length=1)
+    summaries: tuple[LessonSummary, ...] = ()
+
+
+Library.model_rebuild()  # its kit fields name the classes above

@@ -3,7 +3,8 @@
     python scripts/make_pictures.py
 
 Builds the bundled lessons into a temporary folder and writes
-docs/images/worksheet.png (the first page of a worksheet) and
+docs/images/worksheet.png (the first page of a worksheet),
+docs/images/parent-letter.png (the letter home) and
 docs/images/discussion-guide.png (a page of a discussion guide, opened in
 LibreOffice as a teacher would open it in a word processor) and docs/images/slide.png
 (a story's first scene from slides.pptx, shown by LibreOffice Impress). Needs pdftoppm
@@ -31,6 +32,7 @@ def main() -> int:
             "--output", str(out), "--lesson", PACK[0], "--band", PACK[1])
         pack = out.joinpath(*PACK)
         page_png(pack / "worksheet.pdf", 1, IMAGES / "worksheet.png")
+        page_png(pack / "parent-letter.pdf", 1, IMAGES / "parent-letter.png")
         run("soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
             str(pack / "discussion-guide.docx"))
         page_png(Path(tmp) / "discussion-guide.pdf", 3, IMAGES / "discussion-guide.png")

@@ -19,6 +19,12 @@ from generator.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 TEMPLATES = ROOT / "templates"
+# What every pack holds (lessonpack list names them), and how many files that is.
+PACK_FILES = ("lesson-plan.pdf", "lesson-plan.docx", "worksheet.pdf", "worksheet.docx",
+              "answer-key.pdf", "discussion-guide.docx", "cards.pdf", "parent-letter.pdf",
+              "parent-letter.docx", "school-briefing.pdf", "evaluation-record.pdf",
+              "slides.pptx")
+PER_PACK = len(PACK_FILES)
 
 
 def run_cli(*args: str, cwd: Path | None = None):

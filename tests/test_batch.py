@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSONS, interrupt_cli_when_paused, pdf_text, run_cli, squash
+from conftest import LESSONS, PACK_FILES, PER_PACK, interrupt_cli_when_paused, pdf_text, run_cli, squash
 
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
-FILES = ("answer-key.pdf", "discussion-guide.docx", "lesson-plan.docx", "lesson-plan.pdf",
-         "slides.pptx", "worksheet.docx", "worksheet.pdf")
+FILES = tuple(sorted(PACK_FILES))
 GOOD_PACKS = ("2026-03-04-hillside-academy-year-8/online-blackmail/ks3",
               "2026-03-11-oak-tree-primary-year-6/whos-really-there/ks2")
 
@@ -41,9 +40,9 @@ def test_good_rows_build_and_the_bad_row_is_named(one_bad_row):
         "one-bad-row.csv:row 3: unknown band 'ks5'; known: ks2, ks3, ks4, post16")
     assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
     assert result.stdout.splitlines() == [
-        "[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 7 documents",
-        "[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 7 documents",
-        f"Wrote 14 documents to {output}/",
+        f"[1/2] 2026-03-04 hillside-academy online-blackmail ks3: {PER_PACK} documents",
+        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: {PER_PACK} documents",
+        f"Wrote {2 * PER_PACK} documents to {output}/",
     ]
     for pack, school, class_name in zip(GOOD_PACKS, ("Hillside Academy", "Oak Tree Primary"),
                                         ("Year 8", "Year 6")):
@@ -63,9 +62,9 @@ def test_rerun_skips_unchanged_documents(one_bad_row, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "1")
     assert result.stdout.splitlines() == [
-        "[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 0 documents (7 unchanged)",
-        "[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 0 documents (7 unchanged)",
-        f"Wrote 0 documents to {output}/ (14 unchanged)",
+        f"[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 0 documents ({PER_PACK} unchanged)",
+        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 0 documents ({PER_PACK} unchanged)",
+        f"Wrote 0 documents to {output}/ ({2 * PER_PACK} unchanged)",
     ]
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
@@ -152,7 +151,7 @@ def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path,
     assert len(on_disk) == 9
     assert sorted(json.loads((output / "manifest.json").read_text())["files"]) == on_disk
     rerun = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", jobs)
-    assert rerun.stdout.splitlines()[-1] == f"Wrote 5 documents to {output}/ (9 unchanged)"
+    assert rerun.stdout.splitlines()[-1] == f"Wrote {2 * PER_PACK - 8} documents to {output}/ (8 unchanged)"
 
 
 def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_path):

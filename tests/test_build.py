@@ -14,12 +14,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import LESSONS, docx_text, pdf_text, run_cli, squash
+from conftest import LESSONS, PACK_FILES, PER_PACK, docx_text, pdf_text, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
 LESSON_IDS = ("online-blackmail", "think-before-you-share", "whos-really-there")
-FILES = ("lesson-plan.pdf", "lesson-plan.docx", "worksheet.pdf", "worksheet.docx",
-         "answer-key.pdf", "discussion-guide.docx", "slides.pptx")
+FILES = PACK_FILES
 
 
 def load(path: Path):
@@ -120,7 +119,9 @@ def test_lesson_plan_has_every_pshe_section(built):
 def test_pdfs_are_a4_with_metadata_and_embedded_fonts(built):
     for path in (built / "whos-really-there" / "ks4").glob("*.pdf"):
         reader = PdfReader(path)
-        assert reader.metadata.title.endswith(("lesson plan", "worksheet", "answer key"))
+        assert reader.metadata.title.endswith(("lesson plan", "worksheet", "answer key", "cards",
+                                               "letter to parents and carers",
+                                               "school briefing", "evaluation record"))
         assert reader.metadata.author == "Bedfordshire Police"
         assert reader.trailer["/Root"]["/Lang"] == "en-GB"
         for page in reader.pages:
@@ -213,7 +214,7 @@ def test_unchanged_rebuild_writes_nothing(built, tmp_path):
     shutil.copytree(built, out)
     result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out))
     assert result.exit_code == 0
-    assert "Wrote 0 documents" in result.output and "(84 unchanged)" in result.output
+    assert "Wrote 0 documents" in result.output and f"({len(LESSON_IDS) * len(BANDS) * PER_PACK} unchanged)" in result.output
 
 
 def test_never_overwrites_a_file_it_did_not_write(tmp_path):
@@ -255,7 +256,7 @@ def test_output_that_is_a_file_is_refused(tmp_path):
 def test_build_without_a_lessons_folder_uses_the_built_in_content(tmp_path):
     result = run_cli("build", "--lesson", "online-blackmail", "--band", "ks2", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert "Wrote 7 documents to output/" in result.output
+    assert f"Wrote {PER_PACK} documents to output/" in result.output
 
 
 def test_init_copies_content_and_templates_to_customise(tmp_path):

@@ -43,6 +43,7 @@ VARIANTS = {
     "force": True,
     "today": TODAY - dt.timedelta(days=1),
     "jobs": 2,
+    "documents": ("cards", "parent-letter"),
 }
 FIELDS = [f.name for f in dataclasses.fields(BuildOptions)]
 OUTPUT_CHANGING = [name for name in FIELDS if name not in cache.NOT_AFFECTING_OUTPUT]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSONS, ROOT, interrupt_cli_when_paused, pdf_text, run_cli, squash
+from conftest import LESSONS, PER_PACK, ROOT, interrupt_cli_when_paused, pdf_text, run_cli, squash
 from generator.build import BuildOptions, build
 from generator.errors import ContentError
 
@@ -128,7 +128,7 @@ def test_ctrl_c_while_writing_keeps_each_file_whole_and_recorded(site):
         assert hashlib.sha256(after[name]).hexdigest() == entry["sha256"], name
     result = build_site(site)  # and the next build finishes the job without complaint
     assert result.exit_code == 0, result.output
-    assert "Wrote 5 documents" in result.output and "(2 unchanged)" in result.output
+    assert f"Wrote {PER_PACK - 2} documents" in result.output and "(2 unchanged)" in result.output
 
 
 def test_a_disk_error_while_writing_is_one_clear_line(site, monkeypatch):
@@ -155,7 +155,7 @@ def test_a_disk_error_while_writing_is_one_clear_line(site, monkeypatch):
     assert sum(after[n] != before[n] for n in before if n != "manifest.json") == 2
     monkeypatch.undo()
     result = build_site(site)
-    assert "Wrote 5 documents" in result.output and "(2 unchanged)" in result.output
+    assert f"Wrote {PER_PACK - 2} documents" in result.output and "(2 unchanged)" in result.output
 
 
 # --- where the output goes ----------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_a_teachers_own_files_beside_the_pack_survive_a_rebuild(site):
     notes.write_bytes(b"a teacher's notes")
     change_force_name(site / "lessons")
     result = build_site(site)
-    assert "Wrote 7 documents" in result.output
+    assert f"Wrote {PER_PACK} documents" in result.output
     assert notes.read_bytes() == b"a teacher's notes"
 
 
@@ -281,7 +281,7 @@ def test_an_unchanged_rebuild_imports_no_heavy_library(site):
                "--lessons", str(site / "lessons"), "--templates", str(site / "templates"),
                "--output", str(site / "output"), *ONE_PACK]
     done = subprocess.run(command, cwd=os.getcwd(), capture_output=True, text=True, check=True)
-    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ (7 unchanged)\n"
+    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ ({PER_PACK} unchanged)\n"
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "generator" in imported  # the check can see imports
@@ -302,11 +302,13 @@ def edit_template(site: Path) -> None:
 
 
 @pytest.mark.parametrize("change, extra, written, shows", [
-    (edit_scenario, (), 7, ("worksheet.pdf", "Changed")),
-    (lambda site: change_force_name(site / "lessons"), (), 7, ("worksheet.pdf", "Changed Police")),
-    (edit_template, (), 7, ("worksheet.pdf", "Template changed")),
-    (lambda site: None, ("--paper", "letter"), 7, ("worksheet-letter.pdf", "Where to get help")),
-    (lambda site: None, ("--school", "Hillside"), 7, None),
+    (edit_scenario, (), PER_PACK, ("worksheet.pdf", "Changed")),
+    (lambda site: change_force_name(site / "lessons"), (), PER_PACK,
+     ("worksheet.pdf", "Changed Police")),
+    (edit_template, (), PER_PACK, ("worksheet.pdf", "Template changed")),
+    (lambda site: None, ("--paper", "letter"), PER_PACK,
+     ("worksheet-letter.pdf", "Where to get help")),
+    (lambda site: None, ("--school", "Hillside"), PER_PACK, None),
     (lambda site: (site / "output" / PACK / "answer-key.pdf").unlink(), (), 1, None),
     (lambda site: edit_scenario(site, "share-the-threat"), (), 0, None),  # not in this pack
 ], ids=["content", "profile", "template", "paper", "school", "deleted document",
@@ -326,10 +328,10 @@ def test_a_rebuild_by_a_newer_lessonpack_renders_again(site, monkeypatch):
     options = BuildOptions(lessons_dir=site / "lessons", output_dir=site / "output",
                            templates=(site / "templates", ROOT / "templates"),
                            lesson_ids=("whos-really-there",), band_ids=("ks2",))
-    assert len(build(options).unchanged) == 7
+    assert len(build(options).unchanged) == PER_PACK
     monkeypatch.setattr("generator.build.__version__", "99.0")
     monkeypatch.setattr("generator.cache.__version__", "99.0")
-    assert len(build(options).written) == 7
+    assert len(build(options).written) == PER_PACK
 
 
 def test_an_edited_document_is_still_protected(site):
@@ -358,22 +360,22 @@ def test_a_skipped_rebuild_repeats_the_warnings_and_checks_them_each_day(site):
 def test_a_build_with_other_options_cannot_make_a_skip_stale(site):
     """Files recorded by one build and since replaced by another are built again."""
     edit_scenario(site)
-    assert "Wrote 7 documents" in build_site(site, "--scenario", "profile-fake-child").output
+    assert f"Wrote {PER_PACK} documents" in build_site(site, "--scenario", "profile-fake-child").output
     shutil.copy(LESSONS / "scenarios" / "profile-fake-child.yaml",
                 site / "lessons" / "scenarios")  # back to the content of the first build
     result = build_site(site)
-    assert result.output.startswith("Wrote 7 documents")
+    assert result.output.startswith(f"Wrote {PER_PACK} documents")
     assert "Changed" not in squash(pdf_text(site / "output" / PACK / "worksheet.pdf"))
 
 
 def test_an_unchanged_personalised_rebuild_imports_no_heavy_library(site):
     personal = ("--school", "Hillside Academy", "--date", "2026-03-04", "--class", "Year 8")
-    assert "Wrote 7 documents" in build_site(site, *personal).output
+    assert f"Wrote {PER_PACK} documents" in build_site(site, *personal).output
     command = [sys.executable, "-X", "importtime", "-m", "generator", "build",
                "--lessons", str(site / "lessons"), "--templates", str(site / "templates"),
                "--output", str(site / "output"), *ONE_PACK, *personal]
     done = subprocess.run(command, cwd=os.getcwd(), capture_output=True, text=True, check=True)
-    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ (7 unchanged)\n"
+    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ ({PER_PACK} unchanged)\n"
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
                 if line.startswith("import time:")}
     assert imported.isdisjoint(HEAVY), imported & set(HEAVY)

@@ -24,6 +24,10 @@ SINGLE_FILES = {
     "contacts.yaml": model.ContactsFile,
     "language.yaml": model.LanguageFile,
     "safeguarding.yaml": model.SafeguardingFile,
+    # The session kit: cards, the letter home and the school's briefing (see kit.py).
+    "kit.yaml": model.KitFile,
+    "question-box.yaml": model.QuestionBoxFile,
+    "curriculum.yaml": model.CurriculumFile,
 }
 FOLDERS = {
     "advice": model.Advice,
@@ -92,12 +96,18 @@ def load_library(lessons_dir: Path) -> tuple[model.Library, list[Problem]]:
         advice=records["advice"],
         scenarios=records["scenarios"],
         lessons=records["specs"],
+        kit=singles.get("kit.yaml"),
+        question_box=singles.get("question-box.yaml"),
+        curriculum=singles.get("curriculum.yaml"),
         sources=sources,
         broken=frozenset(broken),
     )
     for name, items in (("bands.yaml", library.bands),
                         ("contacts.yaml", tuple(contacts.contacts) if contacts else ())):
         _check_unique_ids(sources.get(("file", name)), items, problems)
+    from ..kit import check_kit
+
+    problems += check_kit(library)
     return library, problems
 
 

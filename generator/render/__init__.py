@@ -53,6 +53,9 @@ Block markup
                                 on "(continued)" slides, never in smaller type
     <notes>…</notes>            the speaker notes: <p>, <ul> and <ol>
   </slide>
+  <cards columns="2">           cards to cut out (PDF only): a grid, columns (1 to 4)
+    <card title="…">…</card>    across, dashed cut lines round every card; a card holds
+  </cards>                      <p> and lists, under its bold title; never split
 Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and <br/>
 (a line break, e.g. between a phone number and a web address).
 
@@ -90,6 +93,7 @@ class PageStyle:
     leading: float = 1.35  # line spacing as a multiple of the font size
     large_print: bool = False
     dyslexia_friendly: bool = False  # cream page, wider letter and line spacing
+    max_chars: int = 70  # characters a line at most (more for cards and staff briefings)
 
 
 @dataclass(frozen=True)

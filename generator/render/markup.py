@@ -186,6 +186,22 @@ class PageBreak(Block):
 
 
 @dataclass(frozen=True)
+class Card:
+    """One card to cut out: a title and what is printed under it."""
+
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Cards(Block):
+    """Cards to print and cut out, `columns` across, with dashed cut lines between."""
+
+    cards: tuple[Card, ...]
+    columns: int = 2
+
+
+@dataclass(frozen=True)
 class Document:
     """The parsed root element: the blocks of one document."""
 
@@ -194,6 +210,7 @@ class Document:
 
 
 MAX_LINES = 60
+MAX_CARD_COLUMNS = 4
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
 
 
@@ -548,3 +565,18 @@ def _slide(p: Parser, el: ET.Element) -> Slide:
                           "<notes>")
         blocks.append(node)
     return Slide(title, layout, tuple(blocks), notes or (), size)
+@block("cards")
+def _cards(p: Parser, el: ET.Element) -> Cards:
+    p.attrs(el, optional=("columns",))
+    columns = p.whole_number(el, "columns", 1, MAX_CARD_COLUMNS) if "columns" in el.attrib else 2
+    cards = []
+    for card in p.children(el, "card"):
+        p.attrs(card, required=("title",))
+        blocks = p.blocks(card)
+        for node in blocks:
+            if not isinstance(node, (Paragraph, ListBlock)):
+                p.fail(card, "a card holds only <p> paragraphs and lists")
+        cards.append(Card(card.get("title"), blocks))
+    if not cards:
+        p.fail(el, "holds no <card>; leave the cards out instead")
+    return Cards(tuple(cards), columns)

@@ -18,6 +18,8 @@ from .rl_private import _KeepWithNext, _Para
 from .styles import ACCENT, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
 from .text import FONT, FONT_BOLD, _markup
 
+CUT_DASH = (4, 3)  # dashed cut lines round cards: 4 pt on, 3 pt off
+
 
 # --- block markup -> flowables ---------------------------------------------------------
 
@@ -101,7 +103,46 @@ class _Builder:
             return [_Fields(fields or [("Name", "")], s, self._write_gap())]
         if isinstance(node, m.PageBreak):
             return [PageBreak()]
+        if isinstance(node, m.Cards):
+            return [self._cards(node)]
         raise m.unsupported(node, "PDF", self.source)
+
+    def _cards(self, node: m.Cards) -> Table:
+        """A grid of cards, `columns` across, each row as tall as its tallest card and
+        never split; dashed lines round every card show where to cut."""
+        s, columns = self.look.size, node.columns
+        cells = []
+        for card in node.cards:
+            content = [_Para(_markup(card.title), self.st["card_title"])]
+            for block in card.blocks:
+                content += self.block(block)
+            cells.append(content)
+        count = len(cells)
+        pad = s * 0.7
+        # A card taller than a page (a long scene in large print) may continue overleaf;
+        # every other card stays whole.
+        inner = self.look.measure / columns - 2 * pad
+        tallest = max((sum(f.wrap(inner, self.look.frame_height)[1] + f.getSpaceAfter()
+                           for f in content) for content in cells), default=0)
+        split = 1 if tallest + 2 * pad > self.look.frame_height * 0.9 else 0
+        cells += [""] * (-count % columns)
+        rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
+        # A dashed box round each card (not round the empty places after the last one):
+        # op, cells, width, colour, cap, dash pattern.
+        cuts = [("BOX", (i % columns, i // columns), (i % columns, i // columns), 0.8, MUTED,
+                 None, CUT_DASH) for i in range(count)]
+        table = Table(rows, colWidths=[f"{100 / columns:.4f}%"] * columns, splitInRow=split,
+                      hAlign="LEFT", style=TableStyle([
+                          ("FONT", (0, 0), (-1, -1), FONT, s),
+                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                          ("TOPPADDING", (0, 0), (-1, -1), pad),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                          *cuts,
+                      ]))
+        table.spaceBefore, table.spaceAfter = s * 0.3, s * 0.9
+        return table
 
     def _write_gap(self) -> float:
         return max(1.0 * cm, self.look.size * 2.2)  # ~1 cm for 12 pt, wider for large print

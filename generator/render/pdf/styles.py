@@ -28,6 +28,7 @@ CREAM = colors.HexColor("#FDF6E3")  # dyslexia-friendly page
 
 MAX_CHARS_PER_LINE = 70
 MIN_SIDE_MARGIN = 2 * cm
+WIDE_SIDE_MARGIN = 1.5 * cm  # margins of a column wider than MAX_CHARS_PER_LINE
 DYSLEXIA_TRACKING = 0.05  # extra letter spacing, as a fraction of the font size
 HEADINGS = ("h1", "h2", "h3")
 
@@ -70,7 +71,10 @@ def _look(page: PageStyle, fonts: FontFiles) -> _Look:
     tracking = DYSLEXIA_TRACKING * size if page.dyslexia_friendly else 0.0
     page_size = LETTER if page.paper == "letter" else A4
     # Narrow the column to ~70 characters; large sizes are limited by the paper instead.
-    measure = min(MAX_CHARS_PER_LINE * em_per_char * size, page_size[0] - 2 * MIN_SIDE_MARGIN)
+    chars, least = page.max_chars or MAX_CHARS_PER_LINE, MIN_SIDE_MARGIN
+    if chars > MAX_CHARS_PER_LINE:  # a wider column may use narrower margins
+        least = WIDE_SIDE_MARGIN
+    measure = min(chars * em_per_char * size, page_size[0] - 2 * least)
     side = (page_size[0] - measure) / 2
     chrome = max(10.0, round(size * 0.75, 1))
     top = page_size[1] - 1.3 * cm - 2.4 * chrome
@@ -109,4 +113,6 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
         "title": style("title", fontName=FONT_BOLD, fontSize=size * 1.1, leading=size * 1.1 * head_ratio,
                        textColor=ACCENT),
         "item": style("item"),
+        "card_title": style("card_title", fontName=FONT_BOLD, textColor=ACCENT,
+                            spaceAfter=size * 0.4),
     }
