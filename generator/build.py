@@ -377,7 +377,7 @@ def _select(library: Library, options: BuildOptions) -> list[tuple[str, str]]:
 
 def _pack_folder(options: BuildOptions, lesson_id: str, band_id: str) -> str:
     session = options.session
-    if session.school or session.date:
+    if session.given:  # class alone included: never the generic pack
         from .naming import session_folder
 
         return f"{session_folder(session)}/{lesson_id}/{band_id}"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.profile import sample_note
+
 from conftest import LESSONS, interrupt_cli_when_paused, pdf_text, run_cli, squash
 
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
@@ -38,7 +40,8 @@ def test_good_rows_build_and_the_bad_row_is_named(one_bad_row):
     result, output = one_bad_row
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
-        "one-bad-row.csv:row 3: unknown band 'ks5'; known: ks2, ks3, ks4, post16")
+        "one-bad-row.csv:row 3: unknown band 'ks5'; write a band (ks2, ks3, ks4, post16), "
+        "a key stage (KS3) or a year group (Year 8)")
     assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
     assert result.stdout.splitlines() == [
         "[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 6 documents",
@@ -109,10 +112,9 @@ def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
     assert result.exit_code == 1
     where = "bad-values.csv"
     assert result.stderr.splitlines() == [
-        f"{where}:row 2: unknown lesson 'online-scams'; known: online-blackmail, "
-        "think-before-you-share, whos-really-there",
-        f"{where}:row 3: bad date '2026-02-30'; write it as YYYY-MM-DD (e.g. 2026-03-04) "
-        "or DD/MM/YYYY",
+        f"{where}:row 2: unknown lesson 'online-scams'; write a lesson's id or title; ids: "
+        "online-blackmail, think-before-you-share, whos-really-there",
+        f"{where}:row 3: date '2026-02-30': 30 February 2026 does not exist; check the day",
         f"{where}:row 4: empty school; fill it in (every booking needs a school, date, band "
         "and lesson)",
         f"{where}:row 5: empty lesson; fill it in (every booking needs a school, date, band "
@@ -120,6 +122,9 @@ def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
         f"{where}:row 7: same school, date, lesson and band as row 6, so both would be written "
         "to 2026-03-11-oak-tree-primary/whos-really-there/ks2/; delete the repeated row, or "
         "build it from another bookings file with another --output folder",
+        f"{where}:row 6: warning: date: 11 March 2026 is in the past; the documents will carry "
+        "that date (check the year)",
+        sample_note(LESSONS),
         "Built 1 of 6 bookings; 5 failed",
     ]
 
@@ -163,6 +168,11 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_
     result = batch(bookings, tmp_path / "output", "--jobs", "1")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [  # row 2's Tŷ prints: no warning for it
+        f"{bookings}:row 2: warning: date: 4 March 2026 is in the past; the documents will "
+        "carry that date (check the year)",
+        f"{bookings}:row 3: warning: date: 5 March 2026 is in the past; the documents will "
+        "carry that date (check the year)",
         f"{bookings}:row 3: warning: school: the PDF fonts cannot print 北 (U+5317) 京 (U+4EAC); "
         "the PDFs will leave them out (the Word files keep them): use other characters, or "
-        "accept that they are missing from the PDFs"]
+        "accept that they are missing from the PDFs",
+        sample_note(LESSONS)]
