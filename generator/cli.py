@@ -290,7 +290,8 @@ def list_content(lessons_dir):
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path):
-    """Copy the built-in lessons and templates into DIRECTORY to customise.
+    """Copy the built-in lessons and templates into DIRECTORY to customise, with a
+    lessons/profile.yaml to fill in with your force's details.
 
     \b
     Example:
@@ -307,8 +308,9 @@ def init(directory: Path):
     for name in ("lessons", "templates"):
         shutil.copytree(bundled(name), directory / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    click.echo(f"Copied lessons/ and templates/ into {directory}/. Edit them, then run "
-               f"'lessonpack build' inside {directory}.")
+    click.echo(f"Copied lessons/ and templates/ into {directory}/. Put your force's details "
+               f"in {directory / 'lessons' / 'profile.yaml'} (every field is explained there), "
+               f"then run 'lessonpack build' inside {directory}.")
 
 
 @main.command("import-advice")

@@ -266,8 +266,7 @@ def test_an_unchanged_rebuild_imports_no_heavy_library(site):
                "--lessons", str(site / "lessons"), "--templates", str(site / "templates"),
                "--output", str(site / "output"), *ONE_PACK]
     done = subprocess.run(command, cwd=os.getcwd(), capture_output=True, text=True, check=True)
-    assert done.stdout == (f"Wrote 0 documents to {site / 'output'}/"
-                           "2026-03-04-hillside-academy-year-6/ (6 unchanged)\n")
+    assert done.stdout == f"Wrote 0 documents to {site / 'output'}/ (6 unchanged)\n"
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "generator" in imported  # the check can see imports
