@@ -63,6 +63,7 @@ class BatchResult:
     written: int = 0  # documents
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)  # "bookings.csv:row 7: ..."
+    kept: list[str] = field(default_factory=list)  # edited documents left as they were
 
     @property
     def failed(self) -> int:
@@ -96,7 +97,8 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
             click.echo(f"{where}:row {booking.row}: warning: {column}: {problem.message}",
                        err=True)
 
-    tasks = [(b, replace(base, lesson_ids=(b.lesson,), band_ids=(b.band,), session=b.session))
+    tasks = [(b, replace(base, lesson_ids=(b.lesson,), band_ids=(b.band,), session=b.session,
+                         keep_edited=True))
              for b in bookings]
     terminal = sys.stdout.isatty() and bool(tasks)
     bar = click.progressbar(length=len(tasks), label="Building packs", file=sys.stderr) \
@@ -116,6 +118,10 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
                     if not terminal:
                         click.echo(f"[{done}/{len(tasks)}] {booking.label}: "
                                    f"{_documents(outcome)}")
+                    for name in outcome.kept:
+                        result.kept.append(_kept(where, booking, base.output_dir / name,
+                                                 outcome))
+                        (held.append if terminal else _echo_err)(result.kept[-1])
                 else:
                     failure = "\n".join(f"{where}:row {booking.row}: {line}"
                                         for line in outcome.splitlines())
@@ -132,6 +138,26 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
     for failure in held:
         click.echo(failure, err=True)
     return result
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _kept(where: str, booking: Booking, path: Path, outcome: BuildResult) -> str:
+    """One line for a document a teacher edited: kept, and what became of the rest."""
+    others = len(outcome.written) + len(outcome.unchanged) + len(outcome.kept) - 1
+    if outcome.kept[1:]:
+        rest = (f"the booking's other documents ({len(outcome.written)} written, "
+                f"{len(outcome.unchanged)} unchanged) are up to date")
+    elif outcome.unchanged:
+        rest = (f"the booking's other {others} documents are up to date "
+                f"({len(outcome.written)} written, {len(outcome.unchanged)} unchanged)")
+    else:
+        rest = f"the booking's other {others} documents were written"
+    return (f"{where}:row {booking.row}: kept {display_path(path)} as it is (changed since "
+            f"lessonpack wrote it, so it still has the old details); {rest}. Save your copy "
+            "elsewhere and run again, or use --force to replace it")
 
 
 def _documents(outcome: BuildResult) -> str:

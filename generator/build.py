@@ -29,7 +29,7 @@ from . import __version__
 from .background import Background, can_fork, cpu_count, ignore_interrupts
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
-                     file_sha256, sha256, write_atomic, write_documents)
+                     edited_documents, file_sha256, sha256, write_atomic, write_documents)
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
@@ -75,6 +75,7 @@ class BuildOptions:
     dyslexia_friendly: bool = False
     strict: bool = False
     force: bool = False
+    keep_edited: bool = False  # keep documents changed since written; write the others
     today: dt.date = field(default_factory=dt.date.today)
     jobs: int = 0  # processes rendering documents at once; 0: one per CPU core
 
@@ -86,6 +87,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)  # manifest entries of `written`
     rendered: list[tuple[str, bytes, Entry]] = field(default_factory=list)  # if not written
+    kept: list[str] = field(default_factory=list)  # edited since written, so left as they are
 
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
@@ -190,6 +192,9 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
                 result.unchanged.append(name)
             else:
                 todo.append((name, inputs, digest, lesson_id, band_id, document))
+    if options.keep_edited and not options.force:
+        result.kept = edited_documents(manifest, [job[0] for job in todo])
+        todo = [job for job in todo if job[0] not in result.kept]
     check_overwrites(manifest, [job[0] for job in todo], options.force)
 
     from .templating import preload

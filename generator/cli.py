@@ -238,8 +238,13 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
                + (f" ({result.unchanged} unchanged)" if result.unchanged else ""))
     _note_sample_profile(profile_path, options.lessons_dir)
     summary = f"Built {result.built} of {result.total} bookings"
+    if result.kept:
+        summary += (f"; {len(result.kept)} edited document{'s' if len(result.kept) > 1 else ''}"
+                    " kept as they were (named above)")
     if result.failed:
-        raise LessonpackError(f"{summary}; {result.failed} failed")
+        summary += f"; {result.failed} failed"
+    if result.failed or result.kept:
+        raise LessonpackError(summary)
     click.echo(summary)
 
 

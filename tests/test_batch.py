@@ -81,18 +81,66 @@ def test_two_jobs_give_the_same_bytes_as_one(one_bad_row, tmp_path):
     assert files(tmp_path / "output") == files(one_job)
 
 
-def test_an_edited_document_fails_its_row_only(one_bad_row, tmp_path):
+def test_an_edited_document_is_kept_and_the_rest_of_its_booking_is_written(one_bad_row,
+                                                                         tmp_path):
     _, first = one_bad_row
     output = tmp_path / "output"
     shutil.copytree(first, output)
     edited = output / GOOD_PACKS[1] / "worksheet.docx"
     edited.write_bytes(b"a teacher's own version")
+    plan = output / GOOD_PACKS[1] / "lesson-plan.pdf"
+    plan.unlink()  # so one of the others must be written again
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "2")
     assert result.exit_code == 1
-    assert f"one-bad-row.csv:row 4: {edited}: has been changed since lessonpack wrote it; " \
-           "save your copy elsewhere, or use --force to replace it" in result.stderr
-    assert result.stderr.splitlines()[-1] == "Built 1 of 3 bookings; 2 failed"
+    assert (f"one-bad-row.csv:row 4: kept {edited} as it is (changed since lessonpack wrote "
+            "it, so it still has the old details); the booking's other 5 documents are up to "
+            "date (1 written, 4 unchanged). Save your copy elsewhere and run again, or use "
+            "--force to replace it") in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Built 2 of 3 bookings; 1 edited document kept as they were (named above); 1 failed")
     assert edited.read_bytes() == b"a teacher's own version"
+    assert plan.is_file()
+
+
+def test_a_booking_whose_details_changed_writes_all_but_the_edited_document(tmp_path):
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Oak Tree Primary,2099-03-11,ks2,whos-really-there,Year 6\n",
+                        encoding="utf-8")
+    output = tmp_path / "output"
+    assert batch(bookings, output, "--jobs", "1").exit_code == 0
+    pack = output / "2099-03-11-oak-tree-primary-year-6" / "whos-really-there" / "ks2"
+    edited = pack / "answer-key.pdf"
+    edited.write_bytes(b"a teacher's own key")
+    # The school's name corrected: the same folder, new details on every document.
+    bookings.write_text(bookings.read_text().replace("Oak Tree Primary", "Oak Tree primary"),
+                        encoding="utf-8")
+    result = batch(bookings, output, "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 2: kept {edited} as it is (changed since lessonpack wrote it, so it "
+        "still has the old details); the booking's other 5 documents were written. Save "
+        "your copy elsewhere and run again, or use --force to replace it")
+    assert result.stderr.splitlines()[-1] == (
+        "Built 1 of 1 bookings; 1 edited document kept as they were (named above)")
+    assert edited.read_bytes() == b"a teacher's own key"
+    assert "Oak Tree primary" in squash(pdf_text(pack / "worksheet.pdf"))
+
+
+def test_band_and_lesson_as_an_officer_writes_them(tmp_path):
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Oak Tree Primary,2099-03-11,Year 6,Who's really there?,Oak\n"
+                        "Hillside Academy,2099-03-12,KS3,Online blackmail,8B\n"
+                        "Hillside Academy,2099-03-13,ks3,online-blackmail,Year 10\n",
+                        encoding="utf-8")
+    result = batch(bookings, tmp_path / "output", "--jobs", "1")
+    assert result.stdout.splitlines()[:2] == [
+        "[1/2] 2099-03-11 oak-tree-primary whos-really-there ks2: 6 documents",
+        "[2/2] 2099-03-12 hillside-academy online-blackmail ks3: 6 documents"]
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 4: class 'Year 10' is a ks4 class but band is ks3; correct the band "
+        "or the class")
 
 
 def test_missing_column_stops_before_anything_builds(tmp_path):
