@@ -249,6 +249,36 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
 
 
 @main.command()
+@click.argument("bookings", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@lessons_option
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
+              default=Path("report"), show_default=True,
+              help="Folder report.csv and report.pdf are written to.")
+@month_first_option
+def report(bookings, lessons_dir, output_dir, month_first):
+    """Report the term's reach from a bookings file: sessions, schools and pupils by
+    lesson, band, month and school.
+
+    \b
+    BOOKINGS is the file batch reads, with optional columns from each pack's
+    evaluation record: pupils, baseline_confident and end_confident (how many
+    pupils said they were confident at the start and at the end). Where they
+    are given, the report shows the share confident before and after. Prints a
+    table and writes report.csv and report.pdf (tables and bar charts).
+
+    \b
+    Example:
+      lessonpack report spring-term.csv -o reports/spring
+    """
+    from .report import read_report, terminal_table, write_report
+
+    result = read_report(bookings, _lessons(lessons_dir), month_first)
+    click.echo(terminal_table(result))
+    written = write_report(result, output_dir, dt.date.today())
+    click.echo(f"Wrote {' and '.join(display_path(p) for p in written)}")
+
+
+@main.command()
 @lessons_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate(lessons_dir, strict):
