@@ -356,6 +356,12 @@ def import_advice_command(article: Path, output_path: Path | None):
     """Turn a published advice article (markdown) into an advice file to edit.
 
     \b
+    Advice is found wherever the article gives it: list items, bold-headed
+    paragraphs, and sentences of advice in plain paragraphs, quoted officer
+    speech or a closing "Remember..." paragraph. Each message notes the
+    article line it came from.
+
+    \b
     Example:
       lessonpack import-advice press-release.md -o lessons/advice/my-force-2026.yaml
     """
