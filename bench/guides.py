@@ -20,7 +20,7 @@ import generator.render.docx  # noqa: F401, E402  imported before the clock star
 from generator.build import DOCUMENTS, BuildOptions, load_checked, render_document  # noqa: E402
 from generator.model import Session  # noqa: E402
 from generator.profile import load_profile  # noqa: E402
-from generator.resources import bundled  # noqa: E402
+from generator.resources import assets, bundled  # noqa: E402
 from generator.templating import render_markup  # noqa: E402
 from generator.view import band_view  # noqa: E402
 
@@ -32,17 +32,18 @@ def main(markdown_folder: Path, docx_folder: Path) -> None:
     library, _ = load_checked(lessons, options.today, strict=False)
     profile = load_profile(None, lessons)
     guide = next(d for d in DOCUMENTS if d.stem == "discussion-guide")
+    files = assets(options.templates, profile.logo)
     markdown_folder.mkdir(parents=True, exist_ok=True)
     docx_folder.mkdir(parents=True, exist_ok=True)
     spent = 0.0
     for lesson_id in sorted(library.lessons):
         for band_id in library.lessons[lesson_id].bands:
             view = band_view(library, lesson_id, band_id, profile, options.session)
-            root = render_markup(options.templates, guide.template, v=view, answers=False)
+            nodes = render_markup(options.templates, guide.template, v=view, answers=False)
             name = f"{lesson_id}-{band_id}"
-            (markdown_folder / f"{name}.md").write_text(to_markdown(root), encoding="utf-8")
+            (markdown_folder / f"{name}.md").write_text(to_markdown(nodes), encoding="utf-8")
             start = time.perf_counter()
-            data = render_document(root, view, guide, options)
+            data = render_document(nodes, view, guide, options, files)
             spent += time.perf_counter() - start
             (docx_folder / f"{name}.docx").write_bytes(data)
     print(f"{spent:.3f}")

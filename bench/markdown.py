@@ -4,44 +4,47 @@ the same discussion guide. Only what the guides use needs to be faithful."""
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
+
+from generator.render import markup as m
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
-def to_markdown(root: ET.Element) -> str:
-    return "\n\n".join(_block(child) for child in root) + "\n"
+def to_markdown(doc: m.Document) -> str:
+    return "\n\n".join(_block(node) for node in doc.blocks) + "\n"
 
 
-def _block(el: ET.Element) -> str:
-    if el.tag in ("h1", "h2", "h3"):
-        return "#" * int(el.tag[1]) + " " + _inline(el)
-    if el.tag in ("p", "answer"):
-        return _inline(el)
-    if el.tag in ("ul", "ol"):
-        marker = "-" if el.tag == "ul" else "1."
-        return "\n".join(f"{marker} {_inline(li)}" for li in el)
-    if el.tag == "checklist":
-        return "\n".join(f"- [{'x' if item.get('checked') else ' '}] {_inline(item)}"
-                         for item in el)
-    if el.tag == "table":
-        rows = [[_inline(cell) for cell in row] for row in el]
+def _block(node: m.Block) -> str:
+    if isinstance(node, m.Heading):
+        return "#" * node.level + " " + _inline(node.content)
+    if isinstance(node, (m.Paragraph, m.Answer)):
+        return _inline(node.content)
+    if isinstance(node, m.ListBlock):
+        marker = "1." if node.numbered else "-"
+        return "\n".join(f"{marker} {_inline(li)}" for li in node.items)
+    if isinstance(node, m.Checklist):
+        return "\n".join(f"- [{'x' if item.checked else ' '}] {_inline(item.content)}"
+                         for item in node.items)
+    if isinstance(node, m.Table):
+        rows = [[_inline(cell.content) for cell in row.cells] for row in node.rows]
         header, body = rows[0], rows[1:]
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in body])
-    if el.tag in ("box", "note"):
-        inner = [f"**{_escape(el.get('title', ''))}**"] + [_block(child) for child in el]
+    if isinstance(node, (m.Box, m.Note)):
+        inner = [f"**{_escape(node.title or '')}**"] + [_block(child) for child in node.blocks]
         return "\n>\n".join("> " + part.replace("\n", "\n> ") for part in inner)
-    if el.tag == "lines":
-        return "\n\n".join("\\_" * 40 for _ in range(int(el.get("count", "1"))))
+    if isinstance(node, m.Lines):
+        return "\n\n".join("\\_" * 40 for _ in range(node.count))
     return ""  # pagebreak
 
 
-def _inline(el: ET.Element) -> str:
-    parts = [_escape(el.text or "")]
-    for child in el:
-        parts.append(f"**{_inline(child).strip()}**" if child.tag == "b" else _inline(child))
-        parts.append(_escape(child.tail or ""))
+def _inline(content: m.Inline) -> str:
+    parts = []
+    for item in content:
+        if isinstance(item, str):
+            parts.append(_escape(item))
+        elif isinstance(item, m.Bold):
+            parts.append(f"**{_inline(item.content).strip()}**")
     return " ".join("".join(parts).split())
 
 

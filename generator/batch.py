@@ -25,7 +25,8 @@ import click
 
 from . import __version__
 from .background import can_fork, ignore_interrupts
-from .build import BuildOptions, BuildResult, build_packs, load_checked, session_warnings
+from .build import (BuildOptions, BuildResult, build_packs, load_checked, prepare_renderers,
+                    session_warnings)
 from .errors import LessonpackError, OutputError, display_path
 from .model import Library, Profile, Session
 from .naming import session_folder, slugify
@@ -365,9 +366,7 @@ def _start_worker(loaded: Loaded) -> None:
     global _loaded
     _loaded = loaded
     ignore_interrupts()
-    from .render import docx, pdf  # noqa: F401  reportlab and python-docx, once per worker
-
-    pdf.prepare()
+    prepare_renderers(None)  # the renderers imported and set up once per worker
 
 
 def _build_in_worker(task: Task):

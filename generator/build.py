@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__
+from . import __version__, resources
 from .background import Background, can_fork, cpu_count, ignore_interrupts
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
@@ -33,7 +33,8 @@ from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, c
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
-    import xml.etree.ElementTree as ET
+    from .render import Assets
+    from .render.markup import Document as Markup
 
     from .model import Library, Profile
     from .session import Session
@@ -202,6 +203,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
 
     preload(options.templates, [name for name in effective_templates(options.templates)
                                 if name.endswith(".xml.j2")])
+    assets = resources.assets(options.templates, profile.logo)
     # One render job per pack and template: its markup is made once, in the worker, and
     # feeds both the PDF and its Word twin. Jobs with two documents go first, so the
     # last job to finish is a short one and no worker sits idle at the end.
@@ -214,9 +216,9 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         groups.setdefault((lesson_id, band_id, document.template), []).append(index)
     order = sorted(groups, key=lambda key: -len(groups[key]))
     renders = [partial(render_group, views[key[:2]], key[2], [todo[i][5] for i in groups[key]],
-                       options) for key in order]
+                       options, assets) for key in order]
     rendered: list[bytes] = [b""] * len(todo)
-    for key, documents in zip(order, render_all(renders, jobs, meanwhile)):
+    for key, documents in zip(order, render_all(renders, jobs, meanwhile, assets)):
         for index, data in zip(groups[key], documents):
             rendered[index] = data
 
@@ -274,7 +276,8 @@ _pending: list[Callable[[], list[bytes]]] = []
 
 
 def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
-               meanwhile: Callable[[], None] = lambda: None) -> list[list[bytes]]:
+               meanwhile: Callable[[], None] = lambda: None,
+               assets: Optional[Assets] = None) -> list[list[bytes]]:
     """Each render's bytes, in order: in this process, or in `jobs` forked ones while
     this one runs `meanwhile` (which, if it raises, stops them)."""
     import multiprocessing
@@ -284,9 +287,7 @@ def render_all(renders: list[Callable[[], list[bytes]]], jobs: int = 1,
         meanwhile()
         return [render() for render in renders]
     global _pending
-    from .render import docx, pdf  # noqa: F401  imported once, before the fork
-
-    pdf.prepare()  # fonts registered once, shared by every worker
+    prepare_renderers(assets)  # imported and set up once, before the fork
     _pending = renders
     try:
         with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
@@ -314,17 +315,28 @@ def variant_suffix(options: BuildOptions) -> str:
     return "".join(f"-{p}" for p in parts)
 
 
+def prepare_renderers(assets: Optional[Assets]) -> None:
+    """Import the renderers of every format the build makes and set them up, so
+    processes forked afterwards share the work."""
+    from .render import registry
+
+    registry.prepare(sorted({d.format for d in DOCUMENTS}),
+                     assets or resources.assets(resources.template_search_path(None)))
+
+
 def render_group(view: BandView, template: str, documents: list[Document],
-                 options: BuildOptions) -> list[bytes]:
+                 options: BuildOptions, assets: Assets) -> list[bytes]:
     """The documents one template makes for one pack (a PDF and its Word twin)."""
     from .templating import render_markup
 
-    root = render_markup(options.templates, template, v=view, answers=False)
-    return [render_document(root, view, document, options) for document in documents]
+    nodes = render_markup(options.templates, template, v=view, answers=False)
+    return [render_document(nodes, view, document, options, assets) for document in documents]
 
 
-def render_document(root: ET.Element, view: BandView, document: Document,
-                    options: BuildOptions) -> bytes:
+def render_document(nodes: Markup, view: BandView, document: Document,
+                    options: BuildOptions, assets: Assets) -> bytes:
+    from .render import registry
+
     meta = DocMeta(
         title=f"{view.plan.title}: {document.title}",
         subject=f"{view.lesson.title}: online safety lesson for {view.band.name} "
@@ -333,16 +345,8 @@ def render_document(root: ET.Element, view: BandView, document: Document,
         header_left=view.lesson.title,
         header_right=f"{view.band.name} · ages {view.band.ages}",
         footer=view.footer,
-        logo=Path(view.profile.logo) if view.profile.logo else None,
     )
-    page = page_style(view.band.id, options)
-    if document.format == "docx":
-        from .render.docx import render_docx  # imported only when a Word file is rendered
-
-        return render_docx(root, meta, page, _find_template_file(options.templates, "reference.docx"))
-    from .render.pdf import render_pdf
-
-    return render_pdf(root, meta, page)
+    return registry.render(document.format, nodes, meta, page_style(view.band.id, options), assets)
 
 
 def page_style(band_id: str, options: BuildOptions) -> PageStyle:
@@ -387,13 +391,6 @@ def _pack_folder(options: BuildOptions, lesson_id: str, band_id: str) -> str:
 
         return f"{session_folder(session)}/{lesson_id}/{band_id}"
     return f"{lesson_id}/{band_id}"
-
-
-def _find_template_file(search_path: tuple[Path, ...], name: str) -> Path:
-    for folder in search_path:
-        if (folder / name).is_file():
-            return folder / name
-    return search_path[-1] / name  # the renderer reports it missing
 
 
 def effective_templates(search_path: tuple[Path, ...]) -> dict[str, Path]:

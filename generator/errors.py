@@ -48,6 +48,11 @@ class TemplateError(LessonpackError):
     """A template failed to load or render; names the template file and line."""
 
 
+class MarkupError(TemplateError):
+    """A template produced block markup that is not valid: an unknown tag, a missing
+    attribute or a bad value. Names the template file and what is wrong."""
+
+
 class ReferenceDocError(LessonpackError):
     """The Word reference document is missing or lacks a style the guides need."""
 

@@ -32,3 +32,26 @@ def template_search_path(user_dir: Path | None) -> tuple[Path, ...]:
         if folder.resolve() not in [f.resolve() for f in unique]:
             unique.append(folder)
     return tuple(unique)
+
+
+def find_template_file(search_path: tuple[Path, ...], name: str) -> Path:
+    """The file `name` from the first template folder that has it; if none has, where
+    the built-in one should be (whoever opens it reports it missing)."""
+    for folder in search_path:
+        if (folder / name).is_file():
+            return folder / name
+    return search_path[-1] / name
+
+
+def assets(search_path: tuple[Path, ...], logo: Path | str | None = None):
+    """Every file the renderers use, resolved once: the PDF fonts, each format's
+    reference document from the template folders (the same lookup in an editable and
+    an installed copy), and the force's logo."""
+    from .fonts import fallback_font_file, font_file
+    from .render import Assets, FontFiles
+    from .render.registry import FORMATS
+
+    fonts = FontFiles(font_file("Regular"), font_file("Bold"), fallback_font_file())
+    references = tuple((f.reference, find_template_file(search_path, f.reference))
+                       for f in FORMATS.values() if f.reference)
+    return Assets(fonts, Path(logo) if logo else None, references)

@@ -16,6 +16,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import TemplateError, display_path
+from .render.markup import Document, parse
 
 def environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     """`search_path`: user template folders first, the built-in templates last. Compiled
@@ -56,10 +57,14 @@ def preload(search_path: tuple[Path, ...], names) -> None:
             pass  # reported, with its file and line, when the template is rendered
 
 
-def render_markup(search_path: tuple[Path, ...], name: str, **context) -> ET.Element:
+def render_markup(search_path: tuple[Path, ...], name: str, **context) -> Document:
+    """Template `name` rendered with `context`, its block markup parsed into nodes.
+    Raises TemplateError (naming the template file) for any mistake in the template or
+    in the markup it produced."""
     env = environment(search_path)
     try:
-        text = env.get_template(name).render(**context)
+        template = env.get_template(name)
+        text = template.render(**context)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(f"{_shown(err.filename or name)}:{err.lineno}: template syntax "
                             f"error: {err.message}") from None
@@ -69,12 +74,14 @@ def render_markup(search_path: tuple[Path, ...], name: str, **context) -> ET.Ele
     except jinja2.TemplateError as err:  # undefined names, missing includes, ...
         where = _template_frame(name)
         raise TemplateError(f"{where}: template error: {err.message or err}") from None
+    source = _shown(template.filename or name)
     try:
-        return ET.fromstring(text)
+        root = ET.fromstring(text)
     except ET.ParseError as err:
         line, _ = err.position
-        raise TemplateError(f"{name}: produced broken block markup at line {line} of its "
+        raise TemplateError(f"{source}: produced broken block markup at line {line} of its "
                             f"output ({err}); check the tags in the template") from None
+    return parse(root, source)
 
 
 def _template_frame(name: str) -> str:

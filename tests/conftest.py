@@ -53,13 +53,21 @@ main(sys.argv[5:], prog_name="lessonpack")
 """
 
 
+def restore_ctrl_c() -> None:
+    """In a child about to start: Ctrl-C as a terminal gives it. A shell's `&` starts the
+    test suite with SIGINT ignored, and children inherit that; Python installs its
+    KeyboardInterrupt handler only when SIGINT is not ignored at start-up."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_cli_when_paused(ready: Path, module: str, name: str, nth: int, *cli_args: str):
     """Run lessonpack with `cli_args` in a new process that stops at module.name's nth
     call, then press Ctrl-C (SIGINT). Returns (exit code, stdout, stderr)."""
     command = [sys.executable, "-c", PAUSE_AT_NTH_CALL, str(ready), module, name, str(nth),
                *cli_args]
     process = subprocess.Popen(command, cwd=os.getcwd(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=restore_ctrl_c)
     try:
         while not ready.exists():  # waiting for a state, not timing anything
             if process.poll() is not None:

@@ -188,7 +188,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_pack(built, tmp_path, mon
 
     import generator.render.pdf as pdf
 
-    real, calls = pdf.render_pdf, []
+    real, calls = pdf.render, []
 
     def failing(*args, **kwargs):
         calls.append(1)
@@ -196,7 +196,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_pack(built, tmp_path, mon
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf, "render_pdf", failing)
+    monkeypatch.setattr(pdf, "render", failing)
     from click.testing import CliRunner
     from generator.cli import main
 

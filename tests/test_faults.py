@@ -9,6 +9,7 @@ quick; test_build.py covers the full build."""
 from __future__ import annotations
 
 import hashlib
+import signal
 import json
 import os
 import shutil
@@ -97,6 +98,20 @@ def test_ctrl_c_while_building_leaves_the_previous_pack(site, module, name, nth,
     assert "Aborted!" in stderr and "Traceback" not in stderr
     assert snapshot(site / "output") == before
     assert temp_files(site) == []
+
+
+def test_ctrl_c_works_when_the_tests_run_with_sigint_ignored(site):
+    """A shell's `&` starts the suite with SIGINT ignored: the build under test must
+    still get Ctrl-C as a user's terminal gives it."""
+    change_force_name(site / "lessons")  # every document is due again
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        code, _, stderr = interrupt_when_paused(site, "generator.build", "render_document", 1,
+                                                "--jobs", "1")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert code == 1
+    assert "Aborted!" in stderr and "Traceback" not in stderr
 
 
 def test_ctrl_c_while_writing_keeps_each_file_whole_and_recorded(site):

@@ -8,6 +8,7 @@ import struct
 import zlib
 import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +19,19 @@ from lxml import etree
 
 from generator.errors import ReferenceDocError, TemplateError, display_path
 from generator.render import DocMeta, PageStyle
-from generator.render.docx import BUNDLED_REFERENCE, render_docx
+from generator.render.docx import BUNDLED_REFERENCE
+from generator.render.markup import parse
+from generator.render.registry import render
+from generator.resources import assets, template_search_path
+
+ASSETS = assets(template_search_path(None))
+
+
+def render_docx(root: ET.Element, meta: DocMeta, page: PageStyle,
+                reference: Path | None = None) -> bytes:
+    """The Word renderer, reached the way the build reaches it: by format name."""
+    used = replace(ASSETS, references=(("reference.docx", reference),)) if reference else ASSETS
+    return render("docx", parse(root, "test.xml.j2"), meta, page, used)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,13 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
+from generator.errors import MarkupError
 from generator.render import DocMeta, PageStyle
-from generator.render.pdf import render_pdf
+from generator.render.markup import parse
+from generator.render.registry import render as render_format
+from generator.resources import assets, template_search_path
+
+ASSETS = assets(template_search_path(None))
 
 META = DocMeta(
     title="Online blackmail: worksheet",
@@ -45,7 +50,7 @@ WORKSHEET = """<document>
 
 
 def render(markup: str, page: PageStyle = PageStyle(), meta: DocMeta = META) -> bytes:
-    return render_pdf(ET.fromstring(markup), meta, page)
+    return render_format("pdf", parse(ET.fromstring(markup), "test.xml.j2"), meta, page, ASSETS)
 
 
 def read(pdf: bytes) -> PdfReader:
@@ -224,9 +229,11 @@ def test_checklist_draws_boxes_instead_of_glyphs(worksheet):
 
 
 def test_unknown_markup_is_refused():
-    with pytest.raises(ValueError, match="<i>"):
+    with pytest.raises(MarkupError) as caught:
         render("<document><p>no <i>italics</i></p></document>")
-    with pytest.raises(ValueError, match="<video>"):
+    assert caught.value.message == ("test.xml.j2: <i>: not allowed inside <p>: text here may "
+                                    "hold only <b>…</b> and <br/>")
+    with pytest.raises(MarkupError, match="^test.xml.j2: <video>: unknown block; known blocks"):
         render("<document><video/></document>")
 
 
@@ -247,7 +254,7 @@ def test_our_same_frag_answers_as_reportlabs_compiled_one():
 
     from generator.render.pdf import _register_fonts, _same_frag
 
-    _register_fonts()
+    _register_fonts(ASSETS.fonts)
     style = ParagraphStyle("p", fontName="AtkinsonHyperlegible")
     frags = [f for markup in ("plain", "<b>bold</b> and not", "one<br/>two",
                               "<font color='red'>red</font> <b>b</b><br/>x")

@@ -1,14 +1,17 @@
 """Renderers: turn one document, written in lessonpack's block markup, into bytes.
 
 The Jinja2 templates in templates/ produce *block markup*: a small XML vocabulary,
-rendered with autoescaping so that no content text can ever add structure. The
-build parses it with xml.etree and hands the root element to a renderer:
+rendered with autoescaping so that no content text can ever add structure. It is
+parsed once, by markup.parse, into typed nodes (attributes checked and converted),
+and the nodes are handed to the renderer of each format the document is made in:
 
-    pdf.render_pdf(root, meta, page)   -> bytes   (reportlab)
-    docx.render_docx(root, meta, page) -> bytes   (python-docx)
+    registry.render("pdf", nodes, meta, page, assets)  -> bytes   (pdf: reportlab)
+    registry.render("docx", nodes, meta, page, assets) -> bytes   (docx: python-docx)
 
-Renderers never read content files; everything they print arrives in the markup
-or in DocMeta.
+Renderers never read content files, nor look for any file: everything they print
+arrives in the nodes or in DocMeta, and the files they use (fonts, the Word reference
+document, the force's logo) arrive in Assets, resolved by generator/resources.py.
+How to add a node or a format: see the docstring of markup.py.
 
 Block markup
 ------------
@@ -22,7 +25,8 @@ Block markup
   <table widths="30,70">        table; widths are per cent of the text width (optional)
     <tr><th>…</th></tr>         a row of <th> cells is a header row, repeated on each page
     <tr><td>…</td></tr>         body rows; cells hold inline content
-    <td><tick label="True"/></td>  a cell holding a drawn tick box (true/false grids);
+    <td><tick label="True"/></td>  a cell holding a drawn tick box (true/false grids) and
+                                nothing else; label is required;
                                 add checked="true" to tick it (answer key). The PDF
                                 draws the box alone, centred under its column header;
                                 Word writes a ballot-box glyph followed by the label,
@@ -35,14 +39,18 @@ Block markup
     <item>…</item>              an empty box and its text
     <item checked="true">…</item>  a ticked box (answer key)
   </checklist>
-  <lines count="3"/>            write-in lines for pupils
+  <lines count="3"/>            write-in lines for pupils; count (1 to 60) is required
   <fields>                      one row of labelled write-in fields (a worksheet cover)
-    <field label="Name"/>       a label and a ruled line to write on; equal widths
+    <field label="Name"/>       a label (required) and a ruled line to write on; equal widths
     <field label="Date">4 March 2026</field>  text already filled in on the line
   </fields>
   <pagebreak/>
 Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and <br/>
 (a line break, e.g. between a phone number and a web address).
+
+Values: checked and breakable are "true" or "false" (also yes/no, 1/0), the same in
+every format; widths are positive numbers, one per column. Any other tag, attribute or
+value is an error naming the template (markup.py checks it all, once, for every format).
 """
 
 from __future__ import annotations
@@ -63,7 +71,6 @@ class DocMeta:
     header_right: str  # band, e.g. "Key Stage 3 · Years 7–9"
     footer: str  # force name (and school/date when personalised)
     lang: str = "en-GB"
-    logo: Optional[Path] = None  # the force's logo (PNG or JPEG), drawn in the header
 
 
 @dataclass(frozen=True)
@@ -75,3 +82,25 @@ class PageStyle:
     leading: float = 1.35  # line spacing as a multiple of the font size
     large_print: bool = False
     dyslexia_friendly: bool = False  # cream page, wider letter and line spacing
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    """The typefaces the PDFs embed (see generator/fonts.py)."""
+
+    regular: Path
+    bold: Path
+    fallback: Path  # for characters the main typeface lacks
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The files renderers use, found once by generator/resources.assets()."""
+
+    fonts: FontFiles
+    logo: Optional[Path] = None  # the force's logo (PNG or JPEG), drawn in the header
+    references: tuple[tuple[str, Path], ...] = ()  # ("reference.docx", its path), ...
+
+    def reference(self, name: str) -> Path:
+        """The reference file `name` (the renderer reports it if it does not exist)."""
+        return dict(self.references)[name]

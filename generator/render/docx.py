@@ -21,7 +21,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
 import docx
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -32,10 +31,12 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
-from generator.errors import ReferenceDocError, TemplateError, display_path
-from generator.render import DocMeta, PageStyle
+from ..errors import ReferenceDocError, display_path
+from ..resources import bundled
+from . import Assets, DocMeta, PageStyle
+from . import markup as m
 
-BUNDLED_REFERENCE = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
+BUNDLED_REFERENCE = bundled("templates") / "reference.docx"
 
 # Not "now" (two builds would differ) and not python-docx's 2013 default.
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -78,25 +79,18 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _MARKUP_SPACE = re.compile("[ \t\r\n]+")
 
 
-def render_docx(
-    root: Element,
-    meta: DocMeta,
-    page: PageStyle,
-    reference: Path | None = None,
-    *,
-    when: datetime = FIXED_DATE,
-) -> bytes:
-    """Render one block-markup document as .docx bytes, styled by `reference`."""
-    if root.tag != "document":
-        raise TemplateError(f"block markup must start with <document>, not <{root.tag}>")
-    ref = _reference(reference or BUNDLED_REFERENCE)
+def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets, *,
+           when: datetime = FIXED_DATE) -> bytes:
+    """Render one block-markup document as .docx bytes, styled by the reference
+    document in `assets`."""
+    ref = _reference(assets.reference("reference.docx"))
     # A copy of the parsed reference: copying is about twice as fast as parsing again.
     doc = copy.deepcopy(ref.doc)
     _clear_body(doc)
     _apply_page_style(doc, page, meta.lang)
-    writer = _Writer(doc, ref.style_ids)
-    writer.blocks(root, doc, _text_width(doc.sections[0]))
-    _write_headers_and_footers(doc, meta, ref.style_ids)
+    writer = _Writer(doc, ref.style_ids, nodes.source)
+    writer.blocks(nodes.blocks, doc, _text_width(doc.sections[0]))
+    _write_headers_and_footers(doc, meta, ref.style_ids, assets.logo)
     _set_core_properties(doc, meta, when)
     return _zip_entries(_package_entries(doc))
 
@@ -280,8 +274,9 @@ def _text_width(section) -> int:
 class _Writer:
     """Writes block markup into a document body or a table cell (a box)."""
 
-    def __init__(self, doc, style_ids: dict[str, str]):
+    def __init__(self, doc, style_ids: dict[str, str], source: str = "template"):
         self.doc = doc
+        self.source = source
         self.numbering = doc.part.numbering_part.element if _has_numbering(doc) else None
         self.page_break_pending = False
         self.style_ids = style_ids
@@ -293,21 +288,15 @@ class _Writer:
             self._styles[name] = self.doc.styles[name]
         return self._styles[name]
 
-    # Each block handler takes (element, container, width in twips, inside a note?);
+    # Each block handler takes (node, container, width in twips, inside a note?);
     # the container is the document body or a table cell (python-docx BlockItemContainer).
-    def blocks(self, parent: Element, container, width: int, in_note: bool = False) -> None:
-        for child in parent:
-            handler = self._HANDLERS.get(child.tag)
+    def blocks(self, nodes: tuple[m.Block, ...], container, width: int,
+               in_note: bool = False) -> None:
+        for node in nodes:
+            handler = self._HANDLERS.get(type(node))
             if handler is None:
-                raise TemplateError(
-                    f"block markup: unknown element <{child.tag}> inside <{parent.tag}>"
-                )
-            handler(self, child, container, width, in_note)
-        stray = " ".join(_clean(t) for t in [parent.text, *(c.tail for c in parent)] if t)
-        if _MARKUP_SPACE.sub("", stray):
-            raise TemplateError(
-                f"block markup: text {stray.strip()[:40]!r} outside a paragraph in <{parent.tag}>"
-            )
+                raise m.unsupported(node, "Word", self.source)
+            handler(self, node, container, width, in_note)
 
     def paragraph(self, container, style: str):
         follows_table = _last_block_tag(container) == _TBL
@@ -319,14 +308,13 @@ class _Writer:
             para.paragraph_format.space_before = Pt(AFTER_TABLE_PT)  # text touching a table's rule
         return para
 
-    def heading(self, el, container, width, in_note):
-        level = int(el.tag[1])
-        _inline(self.paragraph(container, f"Heading {level}"), el)
+    def heading(self, node: m.Heading, container, width, in_note):
+        _inline(self.paragraph(container, f"Heading {node.level}"), node.content)
 
-    def para(self, el, container, width, in_note):
-        style = "Note" if in_note else ("Small" if el.get("class") == "small" else "Normal")
+    def para(self, node: m.Paragraph, container, width, in_note):
+        style = "Note" if in_note else ("Small" if node.small else "Normal")
         para = self.paragraph(container, style)
-        runs = _inline(para, el)
+        runs = _inline(para, node.content)
         text = "".join("\n" if run is LINE_BREAK else run for run, _ in runs)
         lead_in = text.endswith(":") or (runs and all(b and r is not LINE_BREAK for r, b in runs))
         if lead_in and not isinstance(container, _Cell):
@@ -334,15 +322,13 @@ class _Writer:
             # never leave it alone at the foot of a page.
             _keep_with_next(para._p)
 
-    def answer(self, el, container, width, in_note):
-        _inline(self.paragraph(container, "Answer"), el)
+    def answer(self, node: m.Answer, container, width, in_note):
+        _inline(self.paragraph(container, "Answer"), node.content)
 
-    def listing(self, el, container, width, in_note):
-        style = "List Bullet" if el.tag == "ul" else "List Number"
-        num_id = self._restarted_num(style) if el.tag == "ol" else None
-        for li in el:
-            if li.tag != "li":
-                raise TemplateError(f"block markup: <{el.tag}> may hold only <li>, not <{li.tag}>")
+    def listing(self, node: m.ListBlock, container, width, in_note):
+        style = "List Number" if node.numbered else "List Bullet"
+        num_id = self._restarted_num(style) if node.numbered else None
+        for li in node.items:
             para = self.paragraph(container, "Note" if in_note else style)
             if in_note:  # a list inside a shaded note: Note look, the list's numbering
                 # Same indents as the Note paragraphs (the numbering's own would shift
@@ -354,47 +340,41 @@ class _Writer:
             if num_id is not None:
                 _set_num(para, num_id)
             _inline(para, li)
-        if not in_note and len(el):
+        if not in_note and node.items:
             para.paragraph_format.space_after = Pt(LIST_END_PT)  # list items sit closer
 
-    def table(self, el, container, width, in_note):
-        rows = list(el)
-        for row in rows:
-            if row.tag != "tr" or any(cell.tag not in ("th", "td") for cell in row):
-                raise TemplateError("block markup: <table> holds <tr> rows of <th>/<td> cells")
-        ncols = max((len(row) for row in rows), default=0)
+    def table(self, node: m.Table, container, width, in_note):
+        ncols = node.columns
         if not ncols:
             return
         self._flush_page_break(container)
-        col_widths = _column_widths(el.get("widths"), ncols, width)
+        col_widths = _column_widths(node.widths, ncols, width)
         table = container.add_table(rows=0, cols=ncols)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
         _fix_table_width(table, col_widths)
         heading_rows = True
-        for row_el in rows:
-            is_header = all(cell.tag == "th" for cell in row_el)
-            heading_rows = heading_rows and is_header  # header rows repeat on each page
+        for row in node.rows:
+            heading_rows = heading_rows and row.is_header  # header rows repeat on each page
             cells = _add_row(table, col_widths, header=heading_rows)
-            for i, cell in enumerate(cells[:len(row_el)]):
+            for cell, content in zip(cells, row.cells):
                 para = cell.paragraphs[0]
-                tick = row_el[i].find("tick")
-                if tick is not None:
+                if content.tick:
                     # The glyph and its label: a screen reader says what the box is for.
-                    _tick(para, tick.get("checked", "").lower() == "true")
-                    _add_run(para, " " + _clean(tick.get("label", "")))
+                    _tick(para, content.tick.checked)
+                    _add_run(para, " " + _clean(content.tick.label))
                     continue
-                _inline(para, row_el[i], bold=row_el[i].tag == "th")
-                if row_el[i].tag == "th":
+                _inline(para, content.content, bold=content.header)
+                if content.header:
                     _shade(cell, HEADER_SHADING)
 
-    def box(self, el, container, width, in_note):
+    def box(self, node: m.Box, container, width, in_note):
         """An activity box: a one-cell table whose row may not split across pages.
         A breakable box (a long story) is a titled run of paragraphs instead: word
         processors move a table whole to the next page after a kept-with-next heading."""
-        if el.get("breakable", "").lower() == "true":
-            if el.get("title"):
-                _add_run(self.paragraph(container, "Heading 3"), _clean(el.get("title")))
-            self.blocks(el, container, width, in_note)
+        if node.breakable:
+            if node.title:
+                _add_run(self.paragraph(container, "Heading 3"), _clean(node.title))
+            self.blocks(node.blocks, container, width, in_note)
             return
         self._flush_page_break(container)
         table = container.add_table(rows=1, cols=1)
@@ -404,40 +384,38 @@ class _Writer:
         cell = table.cell(0, 0)
         cell.width = Twips(width)
         first = cell._tc.find(_P)
-        if el.get("title"):
+        if node.title:
             title = self.paragraph(cell, "Heading 3")
-            _add_run(title, _clean(el.get("title")))
+            _add_run(title, _clean(node.title))
             title.paragraph_format.space_before = Twips(0)
-        self.blocks(el, cell, width - 2 * _cell_margin(self.style("Box")), in_note)
+        self.blocks(node.blocks, cell, width - 2 * _cell_margin(self.style("Box")), in_note)
         cell._tc.remove(first)  # the empty paragraph every new cell starts with
         if cell._tc[-1].tag != qn("w:p"):
             cell.add_paragraph()  # Word requires a cell to end with a paragraph
         for p in cell._tc.findall(_P)[:-1]:
             _keep_with_next(p)
 
-    def note(self, el, container, width, in_note):
+    def note(self, node: m.Note, container, width, in_note):
         start = len(_block_parent(container).findall(_P))
-        if el.get("title"):
+        if node.title:
             title = self.paragraph(container, "Note")
-            _add_run(title, _clean(el.get("title")), bold=True)
-        self.blocks(el, container, width, in_note=True)
+            _add_run(title, _clean(node.title), bold=True)
+        self.blocks(node.blocks, container, width, in_note=True)
         for p in _block_parent(container).findall(_P)[start:-1]:
             _keep_with_next(p)  # a call-out reads as one piece
 
-    def checklist(self, el, container, width, in_note):
-        for item in el:
-            if item.tag != "item":
-                raise TemplateError(f"block markup: <checklist> holds <item>, not <{item.tag}>")
+    def checklist(self, node: m.Checklist, container, width, in_note):
+        for item in node.items:
             para = self.paragraph(container, "Checklist")
-            _tick(para, item.get("checked", "").lower() in ("true", "1", "yes"))
+            _tick(para, item.checked)
             _add_run(para, "\t")
-            _inline(para, item)
+            _inline(para, item.content)
 
-    def fields(self, el, container, width, in_note):
+    def fields(self, node: m.Fields, container, width, in_note):
         """"Name: ____  Class: ____": each label, its text, then a tab whose underscore
         leader draws the line to write on; a screen reader reads the labels."""
         para = self.paragraph(container, "Normal")
-        fields = [f for f in el if f.tag == "field"] or [Element("field", label="Name")]
+        fields = node.fields or (m.Field("Name"),)
         gap = 340  # twips between one field's line and the next label
         for i, field in enumerate(fields):
             stop = round(width * (i + 1) / len(fields)) - (gap if i < len(fields) - 1 else 0)
@@ -445,23 +423,17 @@ class _Writer:
                 Twips(stop), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.LINES)
             if i:
                 _add_run(para, "\u00a0" * 3)  # clear of the previous line
-            _add_run(para, _clean(field.get("label", "")) + ":", bold=True)
-            value = _MARKUP_SPACE.sub(" ", _clean(field.text or "")).strip()
+            _add_run(para, _clean(field.label) + ":", bold=True)
+            value = _MARKUP_SPACE.sub(" ", _clean(field.value)).strip()
             _add_run(para, f" {value}\t" if value else " \t")
         para.paragraph_format.space_before = Pt(6)
         para.paragraph_format.space_after = Pt(10)
 
-    def lines(self, el, container, width, in_note):
-        try:
-            count = int(el.get("count", "1"))
-        except ValueError:
-            raise TemplateError(
-                f"block markup: <lines count={el.get('count')!r}> is not a number"
-            ) from None
-        for _ in range(max(0, min(count, MAX_LINES))):
+    def lines(self, node: m.Lines, container, width, in_note):
+        for _ in range(max(0, min(node.count, MAX_LINES))):
             self.paragraph(container, "Write-in Line")
 
-    def pagebreak(self, el, container, width, in_note):
+    def pagebreak(self, node: m.PageBreak, container, width, in_note):
         if container is self.doc:  # a break inside a box or table cell means nothing
             self.page_break_pending = True  # on the next paragraph: no stray empty line
 
@@ -491,10 +463,9 @@ class _Writer:
         return new.numId
 
     _HANDLERS = {
-        "h1": heading, "h2": heading, "h3": heading,
-        "p": para, "answer": answer, "ul": listing, "ol": listing, "table": table,
-        "box": box, "note": note, "checklist": checklist, "lines": lines,
-        "fields": fields, "pagebreak": pagebreak,
+        m.Heading: heading, m.Paragraph: para, m.Answer: answer, m.ListBlock: listing,
+        m.Table: table, m.Box: box, m.Note: note, m.Checklist: checklist, m.Lines: lines,
+        m.Fields: fields, m.PageBreak: pagebreak,
     }  # fmt: skip
 
 
@@ -519,28 +490,21 @@ def _has_numbering(doc) -> bool:
     return True
 
 
-def _inline(para, el: Element, bold: bool = False) -> list[tuple[object, bool]]:
-    """Add el's inline content (text, <b>, <br/>) as runs, whitespace collapsed like HTML.
-    Returns the runs written: (text or LINE_BREAK, bold)."""
+def _inline(para, content: m.Inline, bold: bool = False) -> list[tuple[object, bool]]:
+    """Add inline content (text, bold, line breaks) as runs, whitespace collapsed like
+    HTML. Returns the runs written: (text or LINE_BREAK, bold)."""
     pieces: list[tuple[str, bool]] = []
 
-    def walk(node: Element, is_bold: bool) -> None:
-        if node.text:
-            pieces.append((node.text, is_bold))
-        for child in node:
-            if child.tag == "br":
+    def walk(items: m.Inline, is_bold: bool) -> None:
+        for item in items:
+            if isinstance(item, str):
+                pieces.append((item, is_bold))
+            elif isinstance(item, m.Break):
                 pieces.append((LINE_BREAK, is_bold))
-            elif child.tag == "b":
-                walk(child, True)
             else:
-                raise TemplateError(
-                    f"block markup: <{child.tag}> inside <{node.tag}>; only <b> and <br/>"
-                    " are allowed"
-                )
-            if child.tail:
-                pieces.append((child.tail, is_bold))
+                walk(item.content, True)
 
-    walk(el, bold)
+    walk(content, bold)
     text_so_far = ""
     runs: list[list] = []
     for raw, is_bold in pieces:
@@ -657,14 +621,9 @@ def _set_num(para, num_id: int) -> None:
     SubElement(num_pr, _NUM_ID).set(_VAL, str(num_id))
 
 
-def _column_widths(spec: str | None, ncols: int, width: int) -> list[int]:
-    """Per-cent widths ("30,70") as twips; equal columns if absent or unusable."""
-    try:
-        parts = [float(x) for x in spec.split(",")] if spec else []
-    except ValueError:
-        parts = []
-    if len(parts) != ncols or any(p <= 0 for p in parts):
-        parts = [1.0] * ncols
+def _column_widths(spec: tuple[float, ...] | None, ncols: int, width: int) -> list[int]:
+    """Per-cent widths (checked by the markup parser) as twips; equal columns if absent."""
+    parts = list(spec) if spec and len(spec) == ncols else [1.0] * ncols
     total = sum(parts)
     return [round(width * p / total) for p in parts]
 
@@ -739,7 +698,8 @@ def _cell_margin(table_style) -> int:
 # --- header, footer, properties ------------------------------------------------------
 
 
-def _write_headers_and_footers(doc, meta: DocMeta, style_ids: dict[str, str]) -> None:
+def _write_headers_and_footers(doc, meta: DocMeta, style_ids: dict[str, str],
+                               logo: Path | None) -> None:
     """Header: left and right text; footer: force name and "Page X of Y".
 
     Text paragraphs in the reference's header/footer are replaced (they are samples);
@@ -749,8 +709,8 @@ def _write_headers_and_footers(doc, meta: DocMeta, style_ids: dict[str, str]) ->
         width = _text_width(section)
         for header, footer in _used_header_footer_pairs(doc, section):
             para = _replace_text_paragraphs(doc, header, "Header", width, style_ids)
-            if meta.logo:  # the force's logo, about two lines tall, before the title
-                para.add_run().add_picture(str(meta.logo), height=Pt(20))
+            if logo:  # the force's logo, about two lines tall, before the title
+                para.add_run().add_picture(str(logo), height=Pt(20))
                 _add_run(para, " ")
             _add_run(para, _clean(meta.header_left))
             _add_run(para, "\t")
@@ -874,4 +834,6 @@ def _zip_entries(entries: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["render_docx", "deterministic_zip", "add_field", "REQUIRED_STYLES", "FIXED_DATE"]
+render_docx = render
+
+__all__ = ["render", "render_docx", "deterministic_zip", "add_field", "REQUIRED_STYLES", "FIXED_DATE"]

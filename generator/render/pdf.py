@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import io
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -43,11 +43,11 @@ from reportlab.platypus import paragraph as paragraph_module
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
-from ..fonts import fallback_chars, fallback_font_file, font_file
+from ..fonts import fallback_chars
+from . import Assets, DocMeta, FontFiles, PageStyle
+from . import markup as m
 
-from . import DocMeta, PageStyle
-
-__all__ = ["render_pdf"]
+__all__ = ["render", "render_pdf", "prepare"]
 
 FONT = "AtkinsonHyperlegible"
 FONT_BOLD = "AtkinsonHyperlegible-Bold"
@@ -73,9 +73,9 @@ HEADINGS = ("h1", "h2", "h3")
 # --- fonts -----------------------------------------------------------------------------
 
 
-def prepare() -> None:
+def prepare(assets: Assets) -> None:
     """Do the once-per-process set-up now (before forking workers, so they share it)."""
-    _register_fonts()
+    _register_fonts(assets.fonts)
 
 
 def _same_frag(f, g, _compared=("fontName", "fontSize", "textColor", "rise", "us_lines", "link",
@@ -89,12 +89,16 @@ def _same_frag(f, g, _compared=("fontName", "fontSize", "textColor", "rise", "us
     return [f.get(name) for name in _compared] == [g.get(name) for name in _compared]
 
 
+_fallback_file: list = []  # the fallback font's file, once the main fonts are registered
+
+
 @functools.cache
-def _register_fonts() -> float:
+def _register_fonts(fonts: FontFiles) -> float:
     """Register Atkinson Hyperlegible (and set reportlab up) once per process; return
     its average character width in ems (used to size the text column)."""
-    pdfmetrics.registerFont(TTFont(FONT, str(font_file("Regular"))))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_file("Bold"))))
+    pdfmetrics.registerFont(TTFont(FONT, str(fonts.regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts.bold)))
+    _fallback_file[:] = [fonts.fallback]
     # Italic maps to upright: bold is the only emphasis we ever show.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     # Otherwise every page's preamble names an unembedded Helvetica.
@@ -109,8 +113,7 @@ def _register_fonts() -> float:
 
 @functools.cache
 def _main_chars() -> frozenset[int]:
-    """Code points both weights of Atkinson Hyperlegible have."""
-    _register_fonts()
+    """Code points both weights of Atkinson Hyperlegible have (registered by then)."""
     regular, bold = (pdfmetrics.getFont(name).face.charToGlyph for name in (FONT, FONT_BOLD))
     return frozenset(regular.keys() & bold.keys())
 
@@ -132,7 +135,7 @@ def _not_main() -> re.Pattern:
 @functools.cache
 def _fallback_chars() -> frozenset[int]:
     """Register the fallback font, the first time a text needs it; its code points."""
-    font = TTFont(FALLBACK_FONT, str(fallback_font_file()))
+    font = TTFont(FALLBACK_FONT, str(_fallback_file[0]))
     pdfmetrics.registerFont(font)
     # One weight: bold text it sets is regular, which beats a gap.
     pdfmetrics.registerFontFamily(FALLBACK_FONT, normal=FALLBACK_FONT, bold=FALLBACK_FONT,
@@ -209,9 +212,9 @@ class _Look:
 
 
 @functools.lru_cache(maxsize=16)
-def _look(page: PageStyle) -> _Look:
+def _look(page: PageStyle, fonts: FontFiles) -> _Look:
     """The same object for the same PageStyle: its paragraph styles key the parse cache."""
-    em_per_char = _register_fonts()
+    em_per_char = _register_fonts(fonts)
     size = float(page.body_size)
     ratio = max(page.leading, 1.2)
     if page.large_print or page.dyslexia_friendly:
@@ -667,23 +670,23 @@ class _KeepWithNext(KeepTogether):
 # --- block markup -> flowables ---------------------------------------------------------
 
 
-def _inline(el: ET.Element) -> str:
+def _inline(content: m.Inline) -> str:
     """Inline content as reportlab markup: all text escaped, only <b> and <br/> let through."""
-    out = [_markup(el.text or "")]
-    for child in el:
-        if child.tag == "br":
+    out = []
+    for item in content:
+        if isinstance(item, str):
+            out.append(_markup(item))
+        elif isinstance(item, m.Break):
             out.append("<br/>")
-        elif child.tag == "b":
-            out.append(f"<b>{_inline(child)}</b>")
         else:
-            raise ValueError(f"block markup: <{child.tag}> is not allowed inside <{el.tag}>")
-        out.append(_markup(child.tail or ""))
+            out.append(f"<b>{_inline(item.content)}</b>")
     return "".join(out)
 
 
 class _Builder:
-    def __init__(self, look: _Look):
+    def __init__(self, look: _Look, source: str = "template"):
         self.look = look
+        self.source = source
         self.st = look.styles
         s = look.size
         self.pad = s * 0.85
@@ -691,18 +694,17 @@ class _Builder:
         self.note = _PanelStyle(fill=TINT, bar=ACCENT, bar_width=s * 0.35)
         self.answer = _PanelStyle(fill=TINT_LIGHT, bar=MUTED, bar_width=s * 0.25)
 
-    def blocks(self, parent: ET.Element, top: bool) -> list[Flowable]:
+    def blocks(self, nodes: tuple[m.Block, ...], top: bool) -> list[Flowable]:
         """Flowables for a sequence of blocks. At the top level, headings and a block
         followed by write-in lines are kept with what follows them."""
         out: list[Flowable] = []
         pending: list[Flowable] = []
-        children = list(parent)
-        for i, el in enumerate(children):
-            flowables = self.block(el)
+        for i, node in enumerate(nodes):
+            flowables = self.block(node)
             if not flowables:
                 continue
-            nxt = children[i + 1].tag if i + 1 < len(children) else None
-            sticky = el.tag in HEADINGS or nxt == "lines"
+            nxt = nodes[i + 1] if i + 1 < len(nodes) else None
+            sticky = isinstance(node, m.Heading) or isinstance(nxt, m.Lines)
             if top and sticky and nxt is not None:
                 pending += flowables
             elif top and pending:
@@ -712,49 +714,45 @@ class _Builder:
                 out += flowables
         return out + pending
 
-    def block(self, el: ET.Element) -> list[Flowable]:
-        tag, st, s = el.tag, self.st, self.look.size
-        if tag in HEADINGS:
-            para = _Para(_inline(el), st[tag])
-            if tag == "h1":
+    def block(self, node: m.Block) -> list[Flowable]:
+        st, s = self.st, self.look.size
+        if isinstance(node, m.Heading):
+            tag = f"h{node.level}"
+            para = _Para(_inline(node.content), st[tag])
+            if node.level == 1:
                 return [para, _Rule(max(1.5, s * 0.14), ACCENT, s * 0.9)]
             return [para]
-        if tag == "p":
-            return [_Para(_inline(el), st["small" if el.get("class") == "small" else "p"])]
-        if tag == "answer":
-            return [self._panel([_Para(_inline(el), st["p"])], None, self.answer, s * 0.6)]
-        if tag in ("ul", "ol"):
-            return [self._list(el)]
-        if tag == "table":
-            table = self._table(el)
+        if isinstance(node, m.Paragraph):
+            return [_Para(_inline(node.content), st["small" if node.small else "p"])]
+        if isinstance(node, m.Answer):
+            return [self._panel([_Para(_inline(node.content), st["p"])], None, self.answer,
+                                s * 0.6)]
+        if isinstance(node, m.ListBlock):
+            return [self._list(node)]
+        if isinstance(node, m.Table):
+            table = self._table(node)
             return [table] if table else []
-        if tag == "box":
-            breakable = el.get("breakable", "").lower() == "true"
-            return [self._panel(self.blocks(el, top=False), el.get("title"), self.box, s * 0.9,
-                                breakable)]
-        if tag == "note":
-            return [self._panel(self.blocks(el, top=False), el.get("title"), self.note, s * 0.6)]
-        if tag == "checklist":
-            return [self._check_item(item) for item in el]
-        if tag == "lines":
-            count = max(1, int(el.get("count", "3")))
-            return [_WriteLines(count, self._write_gap(), s * 0.6, self.look.frame_height)]
-        if tag == "fields":
-            return [self._fields(el)]
-        if tag == "pagebreak":
+        if isinstance(node, m.Box):
+            return [self._panel(self.blocks(node.blocks, top=False), node.title, self.box,
+                                s * 0.9, node.breakable)]
+        if isinstance(node, m.Note):
+            return [self._panel(self.blocks(node.blocks, top=False), node.title, self.note,
+                                s * 0.6)]
+        if isinstance(node, m.Checklist):
+            return [_CheckItem(_Para(_inline(item.content), st["item"]), s, item.checked)
+                    for item in node.items]
+        if isinstance(node, m.Lines):
+            return [_WriteLines(max(1, node.count), self._write_gap(), s * 0.6,
+                                self.look.frame_height)]
+        if isinstance(node, m.Fields):
+            fields = [(f.label, " ".join(f.value.split())) for f in node.fields]
+            return [_Fields(fields or [("Name", "")], s, self._write_gap())]
+        if isinstance(node, m.PageBreak):
             return [PageBreak()]
-        raise ValueError(f"block markup: unknown block <{tag}>")
+        raise m.unsupported(node, "PDF", self.source)
 
     def _write_gap(self) -> float:
         return max(1.0 * cm, self.look.size * 2.2)  # ~1 cm for 12 pt, wider for large print
-
-    def _fields(self, el: ET.Element) -> _Fields:
-        fields = []
-        for field in el:
-            if field.tag != "field":
-                raise ValueError(f"block markup: <{field.tag}> is not allowed inside <fields>")
-            fields.append((field.get("label", ""), " ".join((field.text or "").split())))
-        return _Fields(fields or [("Name", "")], self.look.size, self._write_gap())
 
     def _panel(self, content, title, look, space_after, breakable=False):
         panel = _Panel(content, title, look, self.st, self.pad, self.look.frame_height,
@@ -762,20 +760,10 @@ class _Builder:
         panel.spaceBefore, panel.spaceAfter = self.look.size * 0.3, space_after
         return panel
 
-    def _check_item(self, item: ET.Element) -> Flowable:
-        if item.tag != "item":
-            raise ValueError(f"block markup: <{item.tag}> is not allowed inside <checklist>")
-        checked = item.get("checked", "").lower() == "true"
-        return _CheckItem(_Para(_inline(item), self.st["item"]), self.look.size, checked)
-
-    def _list(self, el: ET.Element) -> ListFlowable:
+    def _list(self, node: m.ListBlock) -> ListFlowable:
         s = self.look.size
-        items = []
-        for li in el:
-            if li.tag != "li":
-                raise ValueError(f"block markup: <{li.tag}> is not allowed inside <{el.tag}>")
-            items.append(ListItem(_Para(_inline(li), self.st["li"])))
-        numbered = el.tag == "ol"
+        items = [ListItem(_Para(_inline(li), self.st["li"])) for li in node.items]
+        numbered = node.numbered
         return ListFlowable(
             items,
             bulletType="1" if numbered else "bullet",
@@ -789,32 +777,30 @@ class _Builder:
             spaceAfter=s * 0.6,
         )
 
-    def _table(self, el: ET.Element) -> Table | None:
-        rows = [tr for tr in el if tr.tag == "tr"]
-        if not rows:
+    def _table(self, node: m.Table) -> Table | None:
+        rows = node.rows
+        ncols = node.columns
+        if not ncols:
             return None
-        ncols = max(len(tr) for tr in rows)
         # Columns of tick boxes are centred, headers included.
-        tick_cols = {i for tr in rows for i, cell in enumerate(tr) if cell.find("tick") is not None}
+        tick_cols = {i for row in rows for i, cell in enumerate(row.cells) if cell.tick}
         data, header_rows = [], 0
-        for r, tr in enumerate(rows):
+        for r, row in enumerate(rows):
             cells = []
-            for i, cell in enumerate(tr):
-                if cell.tag not in ("th", "td"):
-                    raise ValueError(f"block markup: <{cell.tag}> is not allowed inside <tr>")
-                tick = cell.find("tick")
-                if tick is not None:
-                    checked = tick.get("checked", "").lower() == "true"
-                    cells.append(_TickCell(self.look.size, self.look.leading, checked))
+            for i, cell in enumerate(row.cells):
+                if cell.tick:
+                    cells.append(_TickCell(self.look.size, self.look.leading, cell.tick.checked))
                     continue
-                style = "cell" if cell.tag == "td" else "th_centre" if i in tick_cols else "th"
-                cells.append(_Para(_inline(cell), self.st[style]))
+                style = "th" if cell.header else "cell"
+                if cell.header and i in tick_cols:
+                    style = "th_centre"
+                cells.append(_Para(_inline(cell.content), self.st[style]))
             cells += [""] * (ncols - len(cells))
             data.append(cells)
-            if r == header_rows and len(tr) and all(c.tag == "th" for c in tr):
+            if r == header_rows and row.cells and row.is_header:
                 header_rows += 1
         # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
-        widths = [f"{p:.4f}%" for p in _percentages(el.get("widths"), ncols)]
+        widths = [f"{p:.4f}%" for p in _percentages(node.widths, ncols)]
         pad = self.look.size * 0.5
         commands = [
             ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
@@ -833,21 +819,17 @@ class _Builder:
                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, ACCENT),
             ]
         table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=0,
-                      hAlign="LEFT", style=TableStyle(commands))
+                        hAlign="LEFT", style=TableStyle(commands))
         table.spaceBefore, table.spaceAfter = self.look.size * 0.3, self.look.size * 0.9
         return table
 
 
-def _percentages(widths: str | None, ncols: int) -> list[float]:
-    """Column widths in per cent from "30,70"; equal columns when absent or unusable."""
-    try:
-        values = [float(v) for v in (widths or "").split(",")]
-    except ValueError:
-        values = []
-    if len(values) != ncols or any(v <= 0 for v in values):
+def _percentages(widths: tuple[float, ...] | None, ncols: int) -> list[float]:
+    """Column widths in per cent (checked by the markup parser); equal columns if absent."""
+    if not widths or len(widths) != ncols:
         return [100 / ncols] * ncols
-    total = sum(values)
-    return [v * 100 / total for v in values]
+    total = sum(widths)
+    return [v * 100 / total for v in widths]
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -892,7 +874,7 @@ def _logo_width(path: str, height: float) -> float:
     return height * w / h
 
 
-def _decorate(look: _Look, meta: DocMeta):
+def _decorate(look: _Look, meta: DocMeta, logo: Path | None):
     """Header and footer for one page, drawn once the page count is known."""
     width, height = look.page_size
     left, right = look.side_margin, width - look.side_margin
@@ -909,10 +891,10 @@ def _decorate(look: _Look, meta: DocMeta):
         right_width = _text_width(right_text, FONT, size)
         room = look.measure - right_width - size * 2
         text_x = left
-        if meta.logo:  # the force's logo, as tall as two header lines, left of the title
+        if logo:  # the force's logo, as tall as two header lines, left of the title
             logo_h = size * 2.2
-            logo_w = _logo_width(str(meta.logo), logo_h)
-            canv.drawImage(str(meta.logo), left, head_y - size * 0.35, width=logo_w,
+            logo_w = _logo_width(str(logo), logo_h)
+            canv.drawImage(str(logo), left, head_y - size * 0.35, width=logo_w,
                            height=logo_h, mask="auto")
             text_x, room = left + logo_w + size, room - logo_w - size
         canv.setFont(FONT_BOLD, size)
@@ -940,10 +922,10 @@ def _background(canv: Canvas, doc) -> None:
     canv.restoreState()
 
 
-def render_pdf(root: ET.Element, meta: DocMeta, page: PageStyle) -> bytes:
+def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) -> bytes:
     """Render one block-markup document as PDF bytes."""
-    look = _look(page)
-    story = _Builder(look).blocks(root, top=True)
+    look = _look(page, assets.fonts)
+    story = _Builder(look, nodes.source).blocks(nodes.blocks, top=True)
     buf = io.BytesIO()
     frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -966,5 +948,9 @@ def render_pdf(root: ET.Element, meta: DocMeta, page: PageStyle) -> bytes:
         initialFontName=FONT,
         initialFontSize=look.size,
     )
-    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, decorate=_decorate(look, meta)))
+    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas,
+                                                   decorate=_decorate(look, meta, assets.logo)))
     return buf.getvalue()
+
+
+render_pdf = render
