@@ -9,6 +9,7 @@ mode, fixed creator/producer), so identical input gives identical bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import re
@@ -545,35 +546,57 @@ def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
 
 
 class _Fields(Flowable):
-    """One row of labelled write-in fields ("Name", "Class", "Date"), equal widths;
-    a field's text, when given, is printed on its line."""
+    """One row of labelled write-in fields ("Name", "Class", "Date"); a field's text,
+    when given, is printed on its line. Fields share the width by what they hold; a
+    text too long for its field wraps onto more lines, so every word prints."""
 
     def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
         super().__init__()
         self.fields, self.size, self.gap = fields, size, gap
         self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
 
+    def _layout(self, width: float) -> list[tuple[float, float, list[str]]]:
+        """(x, room, value lines) for each field."""
+        s, n = self.size, len(self.fields)
+        labels = [_text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 for label, _ in self.fields]
+        values = [_text_width(value, FONT, s) + s * 0.4 if value else 0.0
+                  for _, value in self.fields]
+        gaps = [s * 1.2 if i < n - 1 else 0.0 for i in range(n)]
+        needs = [lab + val + gap for lab, val, gap in zip(labels, values, gaps)]
+        if sum(needs) <= width:  # all fit on one line: share out the spare width
+            rooms = [need + (width - sum(needs)) / n for need in needs]
+        else:
+            rooms = [width / n] * n
+        layout, x = [], 0.0
+        for (label, value), room, lab, gap in zip(self.fields, rooms, labels, gaps):
+            inner = max(room - lab - gap - s * 0.2, s * 2)
+            lines = _wrap(value, FONT, s, inner) if value else []
+            layout.append((x, room, lines))
+            x += room
+        return layout
+
     def wrap(self, availWidth, availHeight):
-        self.width, self.height = availWidth, self.gap
+        self.width = availWidth
+        self.layout = self._layout(availWidth)
+        extra = max([len(lines) - 1 for _, _, lines in self.layout] + [0])
+        self.height = self.gap + extra * self.size * 1.25
         return self.width, self.height
 
     def draw(self):
         c, s = self.canv, self.size
-        room = self.width / len(self.fields)
-        baseline = s * 0.35
+        baseline = s * 0.35  # of the write-in line's text
         c.saveState()
-        for i, (label, value) in enumerate(self.fields):
-            x = i * room
+        for i, ((label, _), (x, room, lines)) in enumerate(zip(self.fields, self.layout)):
             label = f"{label}:"
+            top = baseline + max(len(lines) - 1, 0) * s * 1.25
             c.setFillColor(INK)
             c.setFont(FONT_BOLD, s)
-            _draw_text(c, x, baseline, label, FONT_BOLD, s)
+            _draw_text(c, x, top, label, FONT_BOLD, s)
             start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
             end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
-            if value:
-                c.setFont(FONT, s)
-                _draw_text(c, start + s * 0.2, baseline,
-                           _fit(value, FONT, s, end - start - s * 0.2), FONT, s)
+            c.setFont(FONT, s)
+            for number, line in enumerate(lines):
+                _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
             c.setStrokeColor(WRITE_LINE)
             c.setLineWidth(0.75)
             c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
@@ -874,41 +897,94 @@ def _logo_width(path: str, height: float) -> float:
     return height * w / h
 
 
-def _decorate(look: _Look, meta: DocMeta, logo: Path | None):
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width`, broken between words (a word wider than
+    the whole line gets a line of its own and is broken between letters): every word
+    is printed, none is cut off."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while _text_width(word, font, size) > width and len(word) > 1:
+            cut = max(1, next((n for n in range(len(word), 0, -1)
+                               if _text_width(word[:n], font, size) <= width), 1))
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class _Chrome:
+    """Header and footer lines for one document: as many as its texts need."""
+
+    header: tuple[str, ...]
+    footer: tuple[str, ...]
+    header_x: float  # where the header text starts (after the logo)
+    line_height: float
+
+    @property
+    def extra_top(self) -> float:  # room the frame gives up to a header of several lines
+        return (len(self.header) - 1) * self.line_height
+
+    @property
+    def extra_bottom(self) -> float:
+        return (len(self.footer) - 1) * self.line_height
+
+
+def _chrome(look: _Look, meta: DocMeta, logo: Path | None) -> _Chrome:
+    """Lay out the header (lesson title left, band right, the logo before them) and the
+    footer (force, school, class, date; "Page x of y" right) so every word prints: a
+    text too long for its line wraps onto more lines, and the body frame gives way."""
+    size = look.chrome_size
+    right_width = _text_width(meta.header_right, FONT, size)
+    room = look.measure - right_width - size * 2
+    text_x = look.side_margin
+    if logo:
+        logo_w = _logo_width(str(logo), size * 2.2)
+        text_x, room = text_x + logo_w + size, room - logo_w - size
+    header = _wrap(meta.header_left, FONT_BOLD, size, max(room, look.measure / 4))
+    widest_label = pdfmetrics.stringWidth("Page 88 of 88", FONT, size)
+    footer = _wrap(meta.footer, FONT, size, look.measure - widest_label - size * 2)
+    return _Chrome(tuple(header), tuple(footer), text_x, size * 1.25)
+
+
+def _decorate(look: _Look, meta: DocMeta, logo: Path | None, chrome: _Chrome):
     """Header and footer for one page, drawn once the page count is known."""
     width, height = look.page_size
     left, right = look.side_margin, width - look.side_margin
     size = look.chrome_size
-    head_y = look.top + size * 1.5
-    foot_y = look.bottom - size * 2.3
+    # `look` is the page as laid out, its frame already moved for extra lines.
+    head_y = look.top + chrome.extra_top + size * 1.5  # the first header line
+    foot_y = look.bottom - chrome.extra_bottom - size * 2.3  # the last footer line
+    step = chrome.line_height
 
     def draw(canv: Canvas, number: int, total: int) -> None:
         canv.saveState()
         canv.setFillColor(MUTED)
         page_label = f"Page {number} of {total}"
         right_text = meta.header_right
-        canv.setFont(FONT, size)
-        right_width = _text_width(right_text, FONT, size)
-        room = look.measure - right_width - size * 2
-        text_x = left
         if logo:  # the force's logo, as tall as two header lines, left of the title
             logo_h = size * 2.2
             logo_w = _logo_width(str(logo), logo_h)
             canv.drawImage(str(logo), left, head_y - size * 0.35, width=logo_w,
                            height=logo_h, mask="auto")
-            text_x, room = left + logo_w + size, room - logo_w - size
         canv.setFont(FONT_BOLD, size)
-        _draw_text(canv, text_x, head_y, _fit(meta.header_left, FONT_BOLD, size, room),
-                   FONT_BOLD, size)
+        for index, line in enumerate(chrome.header):
+            _draw_text(canv, chrome.header_x, head_y - index * step, line, FONT_BOLD, size)
         canv.setFont(FONT, size)
-        _draw_text(canv, right - right_width, head_y, right_text, FONT, size)
-        room = look.measure - pdfmetrics.stringWidth(page_label, FONT, size) - size * 2
-        _draw_text(canv, left, foot_y, _fit(meta.footer, FONT, size, room), FONT, size)
-        canv.drawRightString(right, foot_y, page_label)
+        _draw_text(canv, right - _text_width(right_text, FONT, size), head_y, right_text,
+                   FONT, size)
+        top_line = foot_y + chrome.extra_bottom
+        for index, line in enumerate(chrome.footer):
+            _draw_text(canv, left, top_line - index * step, line, FONT, size)
+        canv.drawRightString(right, top_line, page_label)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
-        canv.line(left, head_y - size * 0.6, right, head_y - size * 0.6)
-        canv.line(left, foot_y + size * 1.2, right, foot_y + size * 1.2)
+        rule_y = head_y - chrome.extra_top - size * 0.6
+        canv.line(left, rule_y, right, rule_y)
+        canv.line(left, top_line + size * 1.2, right, top_line + size * 1.2)
         canv.restoreState()
 
     return draw
@@ -925,6 +1001,10 @@ def _background(canv: Canvas, doc) -> None:
 def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) -> bytes:
     """Render one block-markup document as PDF bytes."""
     look = _look(page, assets.fonts)
+    chrome = _chrome(look, meta, assets.logo)
+    if chrome.extra_top or chrome.extra_bottom:  # a long header or footer: a shorter frame
+        look = dataclasses.replace(look, top=look.top - chrome.extra_top,
+                                   bottom=look.bottom + chrome.extra_bottom)
     story = _Builder(look, nodes.source).blocks(nodes.blocks, top=True)
     buf = io.BytesIO()
     frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
@@ -949,7 +1029,7 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) ->
         initialFontSize=look.size,
     )
     doc.build(story, canvasmaker=functools.partial(_NumberedCanvas,
-                                                   decorate=_decorate(look, meta, assets.logo)))
+                                                   decorate=_decorate(look, meta, assets.logo, chrome)))
     return buf.getvalue()
 
 
