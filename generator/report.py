@@ -311,6 +311,9 @@ def report_pdf(report: Report, today: dt.date) -> bytes:
     story.append(Spacer(1, 6 * mm))
     story.append(_bar_chart("Pupils reached by lesson", report.section("lesson"),
                             [("pupils", lambda line: line.pupils)], font, width))
+    story.append(Spacer(1, 6 * mm))
+    story.append(_bar_chart("Pupils reached by band", report.section("band"),
+                            [("pupils", lambda line: line.pupils)], font, width))
     if report.has_tallies:
         story.append(Spacer(1, 6 * mm))
         story.append(_bar_chart(
@@ -350,8 +353,9 @@ def _bar_chart(title: str, lines: list[Line], series: list, font: str, width: fl
     chart.y = 20 + (16 if len(series) > 1 else 0)
     chart.width = width - label_width - 30
     chart.height = bar_room * len(lines)
-    # The first line at the top, as in the table.
-    chart.data = [[fn(line) for line in reversed(lines)] for _, fn in series]
+    # The first line at the top, as in the table; within a line, the first series on
+    # top too (the chart stacks series upwards, so they go in last first).
+    chart.data = [[fn(line) for line in reversed(lines)] for _, fn in reversed(series)]
     chart.categoryAxis.categoryNames = list(reversed(names))
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 8
@@ -369,7 +373,7 @@ def _bar_chart(title: str, lines: list[Line], series: list, font: str, width: fl
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     for index in range(len(series)):
-        chart.bars[index].fillColor = palette[index % len(palette)]
+        chart.bars[len(series) - 1 - index].fillColor = palette[index % len(palette)]
     drawing.add(chart)
     if len(series) > 1:
         legend = Legend()
