@@ -266,13 +266,21 @@ def _booking(row: int, cells: list[str], columns: dict[str, int], library: Libra
     from .session import DateError, parse_date
 
     values = {name: _clean(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+    class_name = values.get("class") or None
+    if not values["band"] and class_name:  # "Year 8 Oak" says the band
+        from .session import ClassError, band_for_class
+
+        try:
+            values["band"] = band_for_class(class_name) or ""
+        except ClassError:
+            pass  # named below, as the class's own problem
     problems = [f"empty {name}; fill it in (every booking needs a school, date, band and "
-                "lesson)" for name in REQUIRED if not values[name]]
+                "lesson; a class with its year group, such as Year 8, gives the band)"
+                for name in REQUIRED if not values[name]]
     band, band_problem = resolve_band(values["band"], library) if values["band"] else (None, None)
     lesson, lesson_problem = (resolve_lesson(values["lesson"], library) if values["lesson"]
                               else (None, None))
     problems += [p for p in (band_problem, lesson_problem) if p]
-    class_name = values.get("class") or None
     if class_name and band:
         problems += _class_problems(class_name, band)
     if lesson and band and band not in library.lessons[lesson].bands:

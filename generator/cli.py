@@ -215,8 +215,10 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     BOOKINGS needs a header row naming its columns: school, date, band, lesson
     and optionally class. Dates are YYYY-MM-DD or DD/MM/YYYY (--month-first
     for MM/DD/YYYY, as US Excel saves them). A band is its id, a key stage
-    (KS3) or a year group (Year 8); a lesson is its id or its title. A bad
-    row is reported with its row number; the other rows still build.
+    (KS3) or a year group (Year 8), and may be left empty when the class
+    names its year group; a lesson is its id or its title. A bad row is
+    reported with its row number; the other rows still build. A document a
+    teacher has edited is kept, and the rest of its pack is written.
 
     \b
     Example:

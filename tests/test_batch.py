@@ -132,12 +132,14 @@ def test_band_and_lesson_as_an_officer_writes_them(tmp_path):
     bookings.write_text("school,date,band,lesson,class\n"
                         "Oak Tree Primary,2099-03-11,Year 6,Who's really there?,Oak\n"
                         "Hillside Academy,2099-03-12,KS3,Online blackmail,8B\n"
-                        "Hillside Academy,2099-03-13,ks3,online-blackmail,Year 10\n",
+                        "Hillside Academy,2099-03-13,ks3,online-blackmail,Year 10\n"
+                        "Riverside School,2099-03-14,,online-blackmail,Year 12 (Elm)\n",
                         encoding="utf-8")
     result = batch(bookings, tmp_path / "output", "--jobs", "1")
-    assert result.stdout.splitlines()[:2] == [
-        "[1/2] 2099-03-11 oak-tree-primary whos-really-there ks2: 6 documents",
-        "[2/2] 2099-03-12 hillside-academy online-blackmail ks3: 6 documents"]
+    assert result.stdout.splitlines()[:3] == [
+        "[1/3] 2099-03-11 oak-tree-primary whos-really-there ks2: 6 documents",
+        "[2/3] 2099-03-12 hillside-academy online-blackmail ks3: 6 documents",
+        "[3/3] 2099-03-14 riverside-school online-blackmail post16: 6 documents"]
     assert result.stderr.splitlines()[0] == (
         f"{bookings}:row 4: class 'Year 10' is a ks4 class but band is ks3; correct the band "
         "or the class")
@@ -164,9 +166,9 @@ def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
         "online-blackmail, think-before-you-share, whos-really-there",
         f"{where}:row 3: date '2026-02-30': 30 February 2026 does not exist; check the day",
         f"{where}:row 4: empty school; fill it in (every booking needs a school, date, band "
-        "and lesson)",
+        "and lesson; a class with its year group, such as Year 8, gives the band)",
         f"{where}:row 5: empty lesson; fill it in (every booking needs a school, date, band "
-        "and lesson)",
+        "and lesson; a class with its year group, such as Year 8, gives the band)",
         f"{where}:row 7: same school, date, lesson and band as row 6, so both would be written "
         "to 2026-03-11-oak-tree-primary/whos-really-there/ks2/; delete the repeated row, or "
         "build it from another bookings file with another --output folder",
