@@ -858,15 +858,6 @@ def _percentages(widths: tuple[float, ...] | None, ncols: int) -> list[float]:
 # --- pages -----------------------------------------------------------------------------
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten text with an ellipsis so it fits `width` points."""
-    if _text_width(text, font, size) <= width:
-        return text
-    while text and _text_width(text + "\u2026", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
-
-
 class _NumberedCanvas(Canvas):
     """Holds pages back until the end so each can say "Page x of y"."""
 
