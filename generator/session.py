@@ -60,6 +60,9 @@ def parse_date(text: str, month_first: bool = False) -> dt.date:
         if _SLASHED.match(text) and not month_first and 1 <= day <= 12 and month <= 31:
             raise DateError(f"'{text}' has no month {month}: it looks month first (as US "
                             f"Excel writes dates); write it as YYYY-MM-DD, or DD/MM/YYYY")
+        if month_first and _SLASHED.match(text):
+            raise DateError(f"'{text}' has no month {month}: with --month-first, write it as "
+                            "MM/DD/YYYY (e.g. 01/12/2027) or YYYY-MM-DD")
         raise DateError(f"'{text}' has no month {month}; {DATE_HELP}")
     month_name = dt.date(2000, month, 1).strftime("%B")
     raise DateError(f"'{text}': {day} {month_name} {year} does not exist; check the day")

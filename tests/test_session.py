@@ -146,3 +146,15 @@ def test_month_first_reads_them(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
         "2099-01-04-oak-tree-primary", "2099-12-31-hillside-academy", "manifest.json"]
+
+
+def test_with_month_first_a_day_first_date_is_named(tmp_path):
+    bookings = month_first(tmp_path)
+    bookings.write_text(bookings.read_text() + "Riverside School,25/12/2099,ks4,"
+                        "whos-really-there\n", encoding="utf-8")
+    result = run_cli("batch", str(bookings), "--lessons", str(LESSONS), "--jobs", "1",
+                     "--output", str(tmp_path / "output"), "--month-first")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 4: date '25/12/2099' has no month 25: with --month-first, write it "
+        "as MM/DD/YYYY (e.g. 01/12/2027) or YYYY-MM-DD")
