@@ -3,9 +3,14 @@ draft advice file for lessons/advice/.
 
 The draft is a starting point, not finished content: an officer restates every message
 in the project's own words and brings the law, contacts and dates up to date. So the
-importer is deliberately literal. It copies the article's own advice (each bullet or
-numbered item, and each bold-headed paragraph) into one key message apiece, and fills
-in placeholders rather than guessing when the article doesn't say something.
+importer is deliberately literal. markdown-it-py parses the article (front matter by
+its front-matter plugin, or a ```yaml block at the top); the importer copies the
+article's own advice into one key message apiece, wherever it is: each bullet or
+numbered item, each bold-headed paragraph, and each sentence of advice in plain
+paragraphs, in quoted officer speech and in a closing "Remember…" paragraph (an
+instruction such as "Block the account", or "you should / never / don't / talk to /
+call / report"). Each message notes the article line it came from. Placeholders are
+filled in rather than guesses when the article doesn't say something.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ AREA_PLACEHOLDER = "Unknown — please fill in"
 TITLE_PLACEHOLDER = "Title not found — please fill in"
 SUMMARY_PLACEHOLDER = "Summary not found in the article — please write one."
 NO_ADVICE = (
-    "no advice found: the article needs a bullet list or bold-headed paragraphs of advice"
+    "no advice found: no list item, bold-headed paragraph or sentence of advice (an "
+    "instruction such as 'Block the account', or 'you should…') in the article; check it "
+    "is the advice page, or write the advice file by hand"
 )
 DATE_NOT_FOUND = "# date not found in the article: check it"
 
@@ -54,8 +61,7 @@ def import_advice(path: Path, *, today: dt.date | None = None) -> str:
     path = Path(path)
     where = display_path(path)
     text = read_text(path, where)
-    meta, body = split_front_matter(text, where)
-    blocks = parse_blocks(body)
+    meta, blocks = parse_article(text, where)
 
     messages = extract_messages(blocks)
     if not messages:
@@ -93,10 +99,11 @@ def import_advice(path: Path, *, today: dt.date | None = None) -> str:
         "source": source,
         "summary": summary,
         "updates": [],
-        "messages": [{"id": m_id, "text": m_text} for m_id, m_text in messages],
+        "messages": [{"id": m_id, "text": m_text} for m_id, m_text, _ in messages],
     }
     Advice.model_validate(advice)  # a bug here is ours, not the article's: let it raise
-    return emit_yaml(advice, path.name, date_comment)
+    lines = {m_id: line for m_id, _, line in messages}
+    return emit_yaml(advice, path.name, date_comment, lines)
 
 
 # ------------------------------------------------------------------ reading
@@ -127,9 +134,6 @@ def read_text(path: Path, where: str) -> str:
 
 # ------------------------------------------------------------- front matter
 
-_DASH_FENCE = re.compile(r"^---\s*$")
-_CODE_FENCE = re.compile(r"^```\s*(ya?ml)?\s*$", re.IGNORECASE)
-
 
 class _FrontMatterLoader(yaml.SafeLoader):
     """Safe loading with dates left as text: parse_date reads them, and an impossible
@@ -142,40 +146,34 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def split_front_matter(text: str, where: str) -> tuple[dict, str]:
-    """Split off front matter fenced by `---` lines or a ```yaml code block.
+def _markdown():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
 
-    Returns (metadata, body). Without front matter the metadata is empty and the body
-    is the whole text.
-    """
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
-        return {}, text
-    opener = lines[start].strip()
-    if _DASH_FENCE.match(opener):
-        closers, tagged = {"---", "..."}, True
-    elif match := _CODE_FENCE.match(opener):
-        closers, tagged = {"```"}, bool(match.group(1))
-    else:
-        return {}, text
-    end = next((j for j in range(start + 1, len(lines)) if lines[j].strip() in closers), None)
-    if end is None:
-        return {}, text
+    return MarkdownIt("commonmark").use(front_matter_plugin)
 
+
+def _front_matter(tokens, where: str) -> tuple[dict, int]:
+    """(metadata, tokens it used): a `---` block (markdown-it's front-matter plugin) or
+    a fenced ```yaml block first in the article. A bare ``` block that does not read
+    as a mapping is just code."""
+    if not tokens or tokens[0].type not in ("front_matter", "fence"):
+        return {}, 0
+    token = tokens[0]
+    tagged = token.type == "front_matter" or token.info.strip().lower() in ("yaml", "yml")
+    if token.type == "fence" and token.info.strip() and not tagged:
+        return {}, 0
     try:
-        meta = yaml.load("\n".join(lines[start + 1 : end]), Loader=_FrontMatterLoader)
+        meta = yaml.load(token.content, Loader=_FrontMatterLoader)
     except yaml.YAMLError as err:
-        if not tagged:  # a bare ``` block at the top is just code, not metadata
-            return {}, text
+        if not tagged:
+            return {}, 0
         mark = getattr(err, "problem_mark", None)
-        line = start + 2 + mark.line if mark else start + 1
+        line = token.map[0] + 2 + mark.line if mark else token.map[0] + 1
         problem = getattr(err, "problem", None) or "it could not be read"
         message = f"the front matter is not valid YAML ({problem}): fix or remove it"
         raise ContentError([Problem(where, line, message)])
-    if not isinstance(meta, dict):
-        return {}, text
-    return meta, "\n".join(lines[end + 1 :])
+    return (meta, 1) if isinstance(meta, dict) else ({}, 0)
 
 
 def meta_value(meta: dict, *keys: tuple[str, ...]) -> Any:
@@ -265,45 +263,75 @@ def clean_markdown(text: str) -> str:
 
 # ---------------------------------------------------------------- structure
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-# "-", "*" and "+" need a space after them so "**bold**" and "---" aren't items;
-# pasted "•" bullets often have none.
-_ITEM = re.compile(r"^\s*(?:[-*+]\s+|[•●▪]\s*|\d{1,2}[.)]\s+)(.*)$")
+# Pasted "•" bullets are not markdown lists: each such line is an item.
+_PASTED_ITEM = re.compile(r"^\s*[•●▪]\s*(.*)$")
 _BOLD_START = re.compile(r"^\s*(\*\*|__)(.+?)\1(.*)$")
 
 
 @dataclass
 class Block:
-    """A heading, a list item or a paragraph."""
+    """A heading, a list item or a paragraph, with the article line it starts on."""
 
     kind: str  # "heading", "item" or "para"
     lines: list[str] = field(default_factory=list)
+    line: int = 0  # first line, counted from 1 in the article file
+    quoted: bool = False  # inside a > blockquote
 
     @property
     def text(self) -> str:
         return " ".join(line.strip() for line in self.lines)
 
+    def line_of(self, sentence: str) -> int:
+        """The article line a sentence of this block starts on."""
+        words = " ".join(sentence.split()[:4])
+        for offset, raw in enumerate(self.lines):
+            if words and words in clean_markdown(raw):
+                return self.line + offset
+        return self.line
 
-def parse_blocks(body: str) -> list[Block]:
-    """Split markdown into headings, list items and paragraphs.
 
-    A blank line ends a block. An item or paragraph runs on over following lines,
-    except that a new item, a heading, or a line starting in bold begins a new block
-    (pasted advice often puts bold-headed paragraphs on consecutive lines).
+def parse_article(text: str, where: str) -> tuple[dict, list[Block]]:
+    """Front matter and the article's blocks: headings, list items and paragraphs.
+
+    Each list item is one block. A paragraph is split where a line starts in bold
+    (pasted advice often puts bold-headed paragraphs on consecutive lines) or with a
+    pasted bullet character.
     """
+    tokens = _markdown().parse(text)
+    meta, used = _front_matter(tokens, where)
+    blocks: list[Block] = []
+    in_item = quoted = 0
+    for index, token in enumerate(tokens[used:], used):
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        elif token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "inline" and token.map:
+            opener = tokens[index - 1]
+            first = token.map[0] + 1
+            lines = token.content.splitlines() or [""]
+            if opener.type == "heading_open":
+                blocks.append(Block("heading", lines, first))
+            elif in_item:
+                blocks.append(Block("item", lines, first, bool(quoted)))
+            else:
+                blocks += _split_paragraph(lines, first, bool(quoted))
+    return meta, blocks
+
+
+def _split_paragraph(lines: list[str], first: int, quoted: bool) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
-    for line in body.splitlines():
-        if not line.strip():
-            current = None
-        elif match := _HEADING.match(line):
-            blocks.append(Block("heading", [match.group(1)]))
-            current = None
-        elif match := _ITEM.match(line):
-            current = Block("item", [match.group(1)])
+    for offset, line in enumerate(lines):
+        if match := _PASTED_ITEM.match(line):
+            current = Block("item", [match.group(1)], first + offset, quoted)
             blocks.append(current)
         elif current is None or (current.kind == "para" and _BOLD_START.match(line)):
-            current = Block("para", [line])
+            current = Block("para", [line], first + offset, quoted)
             blocks.append(current)
         else:
             current.lines.append(line)
@@ -354,7 +382,7 @@ def is_bold_only(block: Block) -> bool:
 
 
 def message_text(block: Block) -> tuple[str, str] | None:
-    """(text, words for the id) of one piece of advice, or None if the block isn't one."""
+    """(text, words for the id) of a list item or bold-headed paragraph, or None."""
     headed = split_bold_head(block)
     if block.kind == "item":
         if headed and headed[1]:
@@ -366,15 +394,113 @@ def message_text(block: Block) -> tuple[str, str] | None:
     return None
 
 
-def extract_messages(blocks: list[Block]) -> list[tuple[str, str]]:
-    """(id, text) for every list item and bold-headed paragraph, in article order."""
-    messages: list[tuple[str, str]] = []
+# Words an instruction starts with ("Block the account", "Never pay", "Remember, …").
+_IMPERATIVE = set("""
+    always avoid ask be block call change check choose consider contact cover delete do
+    don't dont find follow get go ignore install keep know leave let limit listen look
+    make never note only protect reach read record refuse remember report reply
+    screenshot seek set speak stay stop switch take talk tell text think trust try turn
+    update use visit walk
+""".split())
+_LEAD_CLAUSE = re.compile(
+    r"^(?:(?:if|when|whenever|once|before|after|whatever|wherever|as soon as|while|"
+    r"even if)\b[^,]*,\s*|(?:please|and|so|finally|above all|also|again|first|"
+    r"most importantly|importantly|lastly|crucially|instead),?\s+)", re.IGNORECASE)
+_YOU_ADVISED = re.compile(
+    r"\byou\s+(?:(?:really|also|always)\s+)?(?:should|must|need to|ought to|never|don't|"
+    r"don’t|do not|"
+    r"can (?:always )?(?:call|talk|speak|report|contact|ask|tell|get|block|use|text|ring|"
+    r"visit|go))\b", re.IGNORECASE)
+_URGED = re.compile(r"\b(?:urge|urges|encourage|encourages|advise|advises|remind|reminds|"
+                    r"recommend|recommends|ask|asks)\b[^.!?]*\b(?:to|against)\b",
+                    re.IGNORECASE)
+_HELP_VERB = re.compile(r"\b(?:can|could|should|must|may)\s+(?:always\s+|also\s+)?"
+                        r"(?:talk to|speak to|call|ring|text|contact|report)\b",
+                        re.IGNORECASE)
+_ANYONE = re.compile(r"\b(?:you|your|anyone|anybody|someone|young people|children|"
+                     r"parents|carers|victims?)\b", re.IGNORECASE)
+_WE = re.compile(r"^(?:we|i|our|officers?|police|the police|the team)\b", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def is_advice(sentence: str) -> bool:
+    """An instruction, or a "you should / never / don't / talk to / call / report"
+    sentence; not a question, nor the force speaking of itself ("We take every report
+    seriously")."""
+    text = sentence.strip().strip("\"'“”‘’ ")
+    if not text or text.endswith("?"):
+        return False
+    if _URGED.search(text):  # "We would urge anyone … to report it"
+        return True
+    if _WE.match(text):
+        return False
+    if _YOU_ADVISED.search(text):
+        return True
+    rest = text
+    while (match := _LEAD_CLAUSE.match(rest)) and match.end() < len(rest):
+        rest = rest[match.end():]
+    first = re.sub(r"[^a-z']", "", rest.split()[0].lower().replace("’", "'")) if rest else ""
+    if first in _IMPERATIVE:
+        return True
+    return bool(_HELP_VERB.search(text) and _ANYONE.search(text))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _as_sentence(text: str) -> str:
+    """A quoted sentence as it stands alone: '…trust,' -> '…trust.'."""
+    text = text.strip().rstrip(",;: ")
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def prose_advice(block: Block) -> list[tuple[str, int]]:
+    """(text, line) for each run of advice in a plain paragraph: an advice sentence and
+    the sentences after it that explain it, up to the next advice sentence. Quoted
+    speech is read on its own, without its "said PC …" attribution."""
+    text = clean_markdown(block.text)
+    parts: list[str] = []
+    last = 0
+    for match in _QUOTE.finditer(text):
+        parts.append(text[last:match.start()])
+        parts.append(_as_sentence(match.group(1)))
+        last = match.end()
+    rest = text[last:]
+    opened = max(rest.find('"'), rest.find("“"))
+    if opened >= 0:  # a quotation running on into the next paragraph: '… said: "We…'
+        parts += [rest[:opened], rest[opened + 1:]]
+    else:
+        parts.append(rest)
+    runs: list[tuple[str, int]] = []
+    for part in parts:
+        current: list[str] = []
+        for sentence in _sentences(part):
+            if is_advice(sentence):
+                if current:
+                    runs.append((" ".join(current), block.line_of(current[0])))
+                current = [sentence.strip("\"“”")]
+            elif current and not _WE.match(sentence):
+                current.append(sentence)
+        if current:
+            runs.append((" ".join(current), block.line_of(current[0])))
+    return runs
+
+
+def extract_messages(blocks: list[Block]) -> list[tuple[str, str, int]]:
+    """(id, text, line) for every list item, bold-headed paragraph and run of advice in
+    prose, in article order."""
+    messages: list[tuple[str, str, int]] = []
     used: set[str] = set()
     for block in blocks:
         found = message_text(block)
         if found:
             text, id_words = found
-            messages.append((unique(short_slug(id_words), used), text))
+            messages.append((unique(short_slug(id_words), used), text, block.line))
+        elif block.kind == "para" and not is_bold_only(block):
+            for text, line in prose_advice(block):
+                messages.append((unique(short_slug(text), used), text, line))
     return messages
 
 
@@ -393,9 +519,9 @@ def find_title(blocks: list[Block]) -> str | None:
 
 
 def find_summary(blocks: list[Block], title: str) -> str | None:
-    """The first plain paragraph: not the title, a message or a bold section heading."""
+    """The first plain paragraph: not the title, advice or a bold section heading."""
     for block in blocks:
-        if block.kind != "para" or message_text(block):
+        if block.kind != "para" or message_text(block) or prose_advice(block):
             continue
         text = clean_markdown(block.text)
         if not text or text == title:
@@ -475,8 +601,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def emit_yaml(advice: dict, article_name: str, date_comment: str | None) -> str:
-    """The header comment and the advice as YAML, key order kept."""
+def emit_yaml(advice: dict, article_name: str, date_comment: str | None,
+              lines: dict[str, int] | None = None) -> str:
+    """The header comment and the advice as YAML, key order kept; each message's id
+    line notes the article line it came from."""
     body = yaml.dump(
         advice,
         Dumper=_Dumper,
@@ -490,4 +618,8 @@ def emit_yaml(advice: dict, article_name: str, date_comment: str | None) -> str:
         body = re.sub(
             r"^  date: .*$", lambda m: f"{m.group(0)}  {date_comment}", body, count=1, flags=re.M
         )
+    for message_id, line in (lines or {}).items():
+        body = re.sub(rf"^  - id: {re.escape(message_id)}$",
+                      lambda m: f"{m.group(0)}  # {article_name}, line {line}", body,
+                      count=1, flags=re.M)
     return HEADER.format(name=article_name) + body

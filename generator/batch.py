@@ -36,7 +36,6 @@ from .profile import load_profile
 REQUIRED = ("school", "date", "band", "lesson")
 OPTIONAL = ("class",)
 COLUMNS_HELP = "school, date, band, lesson and optionally class"
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # as typed, and as Excel (UK) saves a date
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,7 @@ class Booking:
     band: str
     lesson: str
     class_name: Optional[str]
+    extra: dict = field(default_factory=dict, compare=False)  # other columns asked for
 
     @property
     def session(self) -> Session:
@@ -64,20 +64,22 @@ class BatchResult:
     written: int = 0  # documents
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)  # "bookings.csv:row 7: ..."
+    kept: list[str] = field(default_factory=list)  # edited documents left as they were
 
     @property
     def failed(self) -> int:
         return self.total - self.built
 
 
-def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult:
+def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
+              month_first: bool = False) -> BatchResult:
     """Build one pack per booking into base.output_dir, reporting progress as it goes:
     a bar on a terminal, otherwise one line per booking."""
     library, warnings = load_checked(base.lessons_dir, base.today, base.strict)
     for problem in warnings:
         click.echo(str(problem), err=True)
     profile = load_profile(base.profile_path, base.lessons_dir)
-    bookings, problems = read_bookings(bookings_path, library)
+    bookings, problems = read_bookings(bookings_path, library, month_first)
     check_output_dir(base.output_dir)
     manifest = Manifest.read(base.output_dir, f"lessonpack {__version__}")
 
@@ -86,13 +88,18 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
     for row, message in problems:
         result.failures.append(f"{where}:row {row}: {message}")
         click.echo(result.failures[-1], err=True)
+    from .session import past_date_warning
+
     for booking in bookings:
+        if warning := past_date_warning(booking.date, base.today):
+            click.echo(f"{where}:row {booking.row}: warning: date: {warning}", err=True)
         for problem in session_warnings(booking.session):
             column = {"--school": "school", "--class": "class"}[problem.path]
             click.echo(f"{where}:row {booking.row}: warning: {column}: {problem.message}",
                        err=True)
 
-    tasks = [(b, replace(base, lesson_ids=(b.lesson,), band_ids=(b.band,), session=b.session))
+    tasks = [(b, replace(base, lesson_ids=(b.lesson,), band_ids=(b.band,), session=b.session,
+                         keep_edited=True))
              for b in bookings]
     terminal = sys.stdout.isatty() and bool(tasks)
     bar = click.progressbar(length=len(tasks), label="Building packs", file=sys.stderr) \
@@ -114,6 +121,10 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
                     if not terminal:
                         click.echo(f"[{done}/{len(tasks)}] {booking.label}: "
                                    f"{_documents(outcome)}")
+                    for name in outcome.kept:
+                        result.kept.append(_kept(where, booking, base.output_dir / name,
+                                                 outcome))
+                        (held.append if terminal else _echo_err)(result.kept[-1])
                 else:
                     failure = "\n".join(f"{where}:row {booking.row}: {line}"
                                         for line in outcome.splitlines())
@@ -132,28 +143,53 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int) -> BatchResult
     return result
 
 
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _kept(where: str, booking: Booking, path: Path, outcome: BuildResult) -> str:
+    """One line for a document a teacher edited: kept, and what became of the rest."""
+    others = len(outcome.written) + len(outcome.unchanged) + len(outcome.kept) - 1
+    if outcome.kept[1:]:
+        rest = (f"the booking's other documents ({len(outcome.written)} written, "
+                f"{len(outcome.unchanged)} unchanged) are up to date")
+    elif outcome.unchanged:
+        rest = (f"the booking's other {others} documents are up to date "
+                f"({len(outcome.written)} written, {len(outcome.unchanged)} unchanged)")
+    else:
+        rest = f"the booking's other {others} documents were written"
+    return (f"{where}:row {booking.row}: kept {display_path(path)} as it is (changed since "
+            f"lessonpack wrote it, so it still has the old details); {rest}. Save your copy "
+            "elsewhere and run again, or use --force to replace it")
+
+
 def _documents(outcome: BuildResult) -> str:
     """'6 documents', or '0 documents (6 unchanged)' on a rebuild."""
     unchanged = f" ({len(outcome.unchanged)} unchanged)" if outcome.unchanged else ""
     return f"{len(outcome.written)} documents{unchanged}"
 
 
-def read_bookings(path: Path, library: Library) -> tuple[list[Booking], list[tuple[int, str]]]:
+def read_bookings(path: Path, library: Library, month_first: bool = False,
+                  optional: tuple[str, ...] = ()) -> tuple[list[Booking], list[tuple[int, str]]]:
     """The good bookings, and (row, message) for every problem in a bad one.
 
     A header row naming the columns is required, in any order and any case. A missing
-    column or an unreadable file is one LessonpackError, raised before anything builds."""
+    column, an unreadable file or dates written month first (without `month_first`) is
+    one LessonpackError, raised before anything builds. `optional` names more columns
+    to read into Booking.extra (the report's tallies)."""
     where = display_path(path)
     rows = _read_rows(path)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise LessonpackError(f"{where}: the first row must name the columns: {COLUMNS_HELP}")
-    columns = _columns(where, rows[0])
+    columns = _columns(where, rows[0], optional)
+    if not month_first:
+        _check_not_month_first(where, rows, columns["date"])
 
     bookings, problems, seen = [], [], {}  # seen: pack folder -> first row that builds it
     for row, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank rows, as Excel leaves below the data
-        booking, row_problems = _booking(row, cells, columns, library)
+        booking, row_problems = _booking(row, cells, columns, library, month_first)
         if booking:
             folder = f"{session_folder(booking.session)}/{booking.lesson}/{booking.band}"
             if folder in seen:
@@ -187,10 +223,33 @@ def _read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _columns(where: str, header: list[str]) -> dict[str, int]:
+def _check_not_month_first(where: str, rows: list[list[str]], column: int) -> None:
+    """A file whose slashed dates all read month first, and some only that way
+    (12/31/2026), was saved by US Excel: say so rather than fail every row."""
+    from .session import could_be_month_first, parse_date, DateError
+
+    dates = [(row, _clean(cells[column])) for row, cells in enumerate(rows[1:], start=2)
+             if column < len(cells) and "/" in cells[column]]
+    only = [(row, text) for row, text in dates if could_be_month_first(text)]
+    if not only:
+        return
+    for _, text in dates:
+        try:
+            parse_date(text, month_first=True)
+        except DateError:
+            return  # mixed up, not month first throughout: each bad row is named
+    row, text = only[0]
+    raise LessonpackError(
+        f"{where}:row {row}: the dates are written month first ('{text}' has no month "
+        f"{text.split('/')[1].lstrip('0')}), as US Excel saves them; run again with "
+        "--month-first to read every date that way, or write them as YYYY-MM-DD")
+
+
+def _columns(where: str, header: list[str], optional: tuple[str, ...] = ()) -> dict[str, int]:
     """Column name -> index, for the columns lessonpack reads; others are ignored."""
     names = [cell.strip().lower() for cell in header]
-    repeated = sorted({n for n in names if n in REQUIRED + OPTIONAL and names.count(n) > 1})
+    wanted = REQUIRED + OPTIONAL + optional
+    repeated = sorted({n for n in names if n in wanted and names.count(n) > 1})
     if repeated:
         names_text = ", ".join(repr(n) for n in repeated)
         raise LessonpackError(f"{where}: the header row names {names_text} more than once; "
@@ -201,45 +260,98 @@ def _columns(where: str, header: list[str]) -> dict[str, int]:
         raise LessonpackError(
             f"{where}: the header row has no {' or '.join(repr(n) for n in missing)} column; "
             f"the first row must name the columns: {COLUMNS_HELP} (found: {found})")
-    return {n: names.index(n) for n in REQUIRED + OPTIONAL if n in names}
+    return {n: names.index(n) for n in wanted if n in names}
 
 
-def _booking(row: int, cells: list[str], columns: dict[str, int],
-             library: Library) -> tuple[Optional[Booking], list[str]]:
+def _booking(row: int, cells: list[str], columns: dict[str, int], library: Library,
+             month_first: bool = False) -> tuple[Optional[Booking], list[str]]:
+    from .session import DateError, parse_date
+
     values = {name: _clean(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
+    class_name = values.get("class") or None
+    if not values["band"] and class_name:  # "Year 8 Oak" says the band
+        from .session import ClassError, band_for_class
+
+        try:
+            values["band"] = band_for_class(class_name) or ""
+        except ClassError:
+            pass  # named below, as the class's own problem
     problems = [f"empty {name}; fill it in (every booking needs a school, date, band and "
-                "lesson)" for name in REQUIRED if not values[name]]
-    band, lesson = values["band"].lower(), values["lesson"].lower()
-    if band and band not in library.band_ids():
-        problems.append(f"unknown band '{values['band']}'; known: {', '.join(library.band_ids())}")
-    if lesson and lesson not in library.lessons:
-        problems.append(f"unknown lesson '{values['lesson']}'; "
-                        f"known: {', '.join(sorted(library.lessons))}")
-    elif lesson and band in library.band_ids() and band not in library.lessons[lesson].bands:
+                "lesson; a class with its year group, such as Year 8, gives the band)"
+                for name in REQUIRED if not values[name]]
+    band, band_problem = resolve_band(values["band"], library) if values["band"] else (None, None)
+    lesson, lesson_problem = (resolve_lesson(values["lesson"], library) if values["lesson"]
+                              else (None, None))
+    problems += [p for p in (band_problem, lesson_problem) if p]
+    if class_name and band:
+        problems += _class_problems(class_name, band)
+    if lesson and band and band not in library.lessons[lesson].bands:
         problems.append(f"lesson '{lesson}' has no plan for band '{band}'; "
                         f"it has: {', '.join(library.lessons[lesson].bands)}")
-    date = _parse_date(values["date"])
-    if values["date"] and date is None:
-        problems.append(f"bad date '{values['date']}'; write it as YYYY-MM-DD "
-                        "(e.g. 2026-03-04) or DD/MM/YYYY")
+    date = None
+    if values["date"]:
+        try:
+            date = parse_date(values["date"], month_first)
+        except DateError as err:
+            problems.append(f"date {err}")
     if problems:
         return None, problems
-    return Booking(row, values["school"], date, band, lesson, values.get("class") or None), []
+    extra = {name: values[name] for name in columns if name not in REQUIRED + OPTIONAL}
+    return Booking(row, values["school"], date, band, lesson, class_name, extra), []
+
+
+def _key(text: str) -> str:
+    """'Key Stage 3', 'KS3', 'ks-3' -> 'keystage3' / 'ks3': case, spaces and dashes aside."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def resolve_band(text: str, library: Library) -> tuple[Optional[str], Optional[str]]:
+    """(band id, None), or (None, problem): a band written as its id ('ks3'), 'KS3',
+    its name ('Key Stage 3') or a year group ('Year 8', 'Y8', 'S2')."""
+    from .session import ClassError, band_for_class
+
+    names = {_key(b.id): b.id for b in library.bands}
+    names.update({_key(b.name): b.id for b in library.bands})
+    names.update({"sixthform": "post16", "post16": "post16"} if "post16" in names.values() else {})
+    if _key(text) in names:
+        return names[_key(text)], None
+    try:
+        band = band_for_class(text)
+    except ClassError as err:
+        return None, f"band {err}"
+    if band in library.band_ids():
+        return band, None
+    return None, (f"unknown band '{text}'; write a band ({', '.join(library.band_ids())}), "
+                  "a key stage (KS3) or a year group (Year 8)")
+
+
+def resolve_lesson(text: str, library: Library) -> tuple[Optional[str], Optional[str]]:
+    """(lesson id, None), or (None, problem): a lesson written as its id or its title."""
+    by_slug = {slugify(lesson.title): lesson.id for lesson in library.lessons.values()}
+    by_slug.update({lesson_id: lesson_id for lesson_id in library.lessons})
+    if slugify(text) in by_slug:
+        return by_slug[slugify(text)], None
+    known = ", ".join(sorted(library.lessons))
+    return None, f"unknown lesson '{text}'; write a lesson's id or title; ids: {known}"
+
+
+def _class_problems(class_name: str, band: str) -> list[str]:
+    from .session import ClassError, band_for_class
+
+    try:
+        class_band = band_for_class(class_name)
+    except ClassError as err:
+        return [f"class {err}"]
+    if class_band and class_band != band:
+        return [f"class '{class_name}' is a {class_band} class but band is {band}; correct "
+                "the band or the class"]
+    return []
 
 
 def _clean(value: str) -> str:
     """Trimmed, one line: Word files cannot hold control characters, and a line break
     typed into a spreadsheet cell is not meant for the page."""
     return " ".join("".join(c if c.isprintable() else " " for c in value).split())
-
-
-def _parse_date(text: str) -> Optional[dt.date]:
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    return None
 
 
 # --- building rows, in this process or in a pool ------------------------------------------

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 from . import __version__, cache, resources
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
-                     file_sha256, sha256, write_atomic, write_documents)
+                     edited_documents, file_sha256, sha256, write_atomic, write_documents)
 from .pool import Background, Pool, can_fork, worker_count
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
 from .resources import effective_templates
@@ -116,6 +116,7 @@ class BuildOptions:
     dyslexia_friendly: bool = False
     strict: bool = False
     force: bool = False
+    keep_edited: bool = False  # keep documents changed since written; write the others
     today: dt.date = field(default_factory=dt.date.today)
     jobs: int = 0  # processes rendering documents at once; 0: one per CPU core
     documents: tuple[str, ...] = ()  # document names (Document.stem) to build; () for all
@@ -128,6 +129,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)  # manifest entries of `written`
     rendered: list[tuple[str, bytes, Entry]] = field(default_factory=list)  # if not written
+    kept: list[str] = field(default_factory=list)  # edited since written, so left as they are
 
 
 def load_checked(lessons_dir: Path, today: dt.date, strict: bool) -> tuple[Library, list[Problem]]:
@@ -244,6 +246,9 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()
     due = _due(options, library, profile, manifest, result)
+    if options.keep_edited and not options.force:
+        result.kept = edited_documents(manifest, [job.name for job in due])
+        due = [job for job in due if job.name not in result.kept]
     check_overwrites(manifest, [job.name for job in due], options.force)
     views = _views(options, library, profile, due)
     kits = _kits(library, views)
@@ -466,7 +471,7 @@ def _select(library: Library, options: BuildOptions) -> list[tuple[str, str]]:
 
 def _pack_folder(options: BuildOptions, lesson_id: str, band_id: str) -> str:
     session = options.session
-    if session.school or session.date:
+    if session.given:  # class alone included: never the generic pack
         from .naming import session_folder
 
         return f"{session_folder(session)}/{lesson_id}/{band_id}"

@@ -33,6 +33,7 @@ NOT_AFFECTING_OUTPUT = {
     "output_dir": "where the files go, not what is in them",
     "force": "whether edited files may be replaced, not what replaces them",
     "jobs": "how many processes render; the bytes are the same",
+    "keep_edited": "whether edited files are kept, not what replaces the others",
 }
 
 # Options that change which packs are built, or which of their problems stop a build,

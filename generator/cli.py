@@ -50,6 +50,11 @@ def pack_options(f):
     return f
 
 
+def month_first_option(f):
+    return click.option("--month-first", is_flag=True,
+                        help="Read slashed dates as MM/DD/YYYY (US Excel), not DD/MM/YYYY.")(f)
+
+
 def _not_blank(ctx, param, value):
     if value is not None and not value.strip():
         raise click.BadParameter("must not be empty; leave the option out instead")
@@ -71,6 +76,55 @@ def _document_names(ctx, param, value):
     except LessonpackError as err:
         raise click.BadParameter(err.message) from None
     return names
+def _session_date(ctx, param, value):
+    """--date as batch reads dates; a date in the past is a warning, not an error."""
+    if value is None:
+        return None
+    from .session import DateError, parse_date, past_date_warning
+
+    from .errors import LessonpackError
+
+    try:
+        date = parse_date(value)
+    except DateError as err:
+        raise LessonpackError(f"--date {err}") from None
+    if warning := past_date_warning(date, dt.date.today()):
+        click.echo(f"--date: warning: {warning}", err=True)
+    return date
+
+
+def _class_band(class_name: str | None, band_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The bands to build for a class: the one its year group is in. A class that
+    names no year group needs --band; one that contradicts --band is an error."""
+    if not class_name:
+        return band_ids
+    from .errors import LessonpackError
+    from .session import ClassError, band_for_class
+
+    try:
+        band = band_for_class(class_name)
+    except ClassError as err:
+        raise LessonpackError(f"--class {err}") from None
+    if band is None:
+        if band_ids:
+            return band_ids
+        raise LessonpackError(f"--class '{class_name}' names no year group, so lessonpack "
+                              "cannot tell which band to build; add the year (\"Year 8 "
+                              f"{class_name}\") or --band ks2, ks3, ks4 or post16")
+    if band_ids and band not in band_ids:
+        raise LessonpackError(f"--class '{class_name}' is a {band} class but --band "
+                              f"{' --band '.join(band_ids)} was given; drop --band (the "
+                              "class chooses it) or correct the class")
+    return (band,)
+
+
+def _note_sample_profile(profile_path: Path | None, lessons: Path) -> None:
+    """One line when the documents will carry the sample force's details."""
+    if profile_path is None:
+        from .profile import sample_note
+
+        if note := sample_note(lessons):
+            click.echo(note, err=True)
 
 
 def _lessons(lessons_dir: Path | None) -> Path:
@@ -115,9 +169,10 @@ def _before_exit(*_results, **_options) -> None:
 @click.option("--scenario", "scenario_ids", multiple=True, metavar="ID",
               help="Build only the packs that use this scenario (repeatable).")
 @click.option("--school", callback=_not_blank, help="School name, printed on every document.")
-@click.option("--date", "session_date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Session date, YYYY-MM-DD.")
-@click.option("--class", "class_name", callback=_not_blank, help='Class, e.g. "Year 8".')
+@click.option("--date", "session_date", callback=_session_date,
+              help="Session date, YYYY-MM-DD or DD/MM/YYYY.")
+@click.option("--class", "class_name", callback=_not_blank,
+              help='Class, e.g. "Year 8 Oak"; its year group chooses the band.')
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render N documents at once (default: one per CPU core).")
@@ -141,8 +196,8 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
     if school or session_date or class_name:
         from .session import Session
 
-        session = Session(school=school, date=session_date.date() if session_date else None,
-                          class_name=class_name)
+        session = Session(school=school, date=session_date, class_name=class_name)
+        band_ids = _class_band(class_name, band_ids)
     lessons = _lessons(lessons_dir)
     templates = template_search_path(templates_dir)
     options = BuildOptions(
@@ -154,8 +209,14 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
     )
     result = run_build(options)
     _echo_warnings(result.warnings)
-    click.echo(f"Wrote {len(result.written)} documents to {output_dir}/"
+    where = output_dir
+    if session is not None:
+        from .naming import session_folder
+
+        where = output_dir / session_folder(session)
+    click.echo(f"Wrote {len(result.written)} documents to {where}/"
                + (f" ({len(result.unchanged)} unchanged)" if result.unchanged else ""))
+    _note_sample_profile(profile_path, lessons)
 
 
 @main.command()
@@ -163,14 +224,19 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
 @pack_options
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Build N packs at once (default: one per CPU core).")
+@month_first_option
 def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, paper,
-          large_print, dyslexia_friendly, force):
+          large_print, dyslexia_friendly, force, month_first):
     """Build a personalised pack for every booking in a CSV file: a term in one go.
 
     \b
     BOOKINGS needs a header row naming its columns: school, date, band, lesson
-    and optionally class. Dates are YYYY-MM-DD or DD/MM/YYYY. A bad row is
-    reported with its row number; the other rows still build.
+    and optionally class. Dates are YYYY-MM-DD or DD/MM/YYYY (--month-first
+    for MM/DD/YYYY, as US Excel saves them). A band is its id, a key stage
+    (KS3) or a year group (Year 8), and may be left empty when the class
+    names its year group; a lesson is its id or its title. A bad row is
+    reported with its row number; the other rows still build. A document a
+    teacher has edited is kept, and the rest of its pack is written.
 
     \b
     Example:
@@ -187,13 +253,49 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
         profile_path=profile_path, paper=paper, large_print=large_print,
         dyslexia_friendly=dyslexia_friendly, force=force,
     )
-    result = run_batch(bookings, options, jobs or cpu_count())
+    result = run_batch(bookings, options, jobs or cpu_count(), month_first)
     click.echo(f"Wrote {result.written} documents to {output_dir}/"
                + (f" ({result.unchanged} unchanged)" if result.unchanged else ""))
+    _note_sample_profile(profile_path, options.lessons_dir)
     summary = f"Built {result.built} of {result.total} bookings"
+    if result.kept:
+        summary += (f"; {len(result.kept)} edited document{'s' if len(result.kept) > 1 else ''}"
+                    " kept as they were (named above)")
     if result.failed:
-        raise LessonpackError(f"{summary}; {result.failed} failed")
+        summary += f"; {result.failed} failed"
+    if result.failed or result.kept:
+        raise LessonpackError(summary)
     click.echo(summary)
+
+
+@main.command()
+@click.argument("bookings", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@lessons_option
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
+              default=Path("report"), show_default=True,
+              help="Folder report.csv and report.pdf are written to.")
+@month_first_option
+def report(bookings, lessons_dir, output_dir, month_first):
+    """Report the term's reach from a bookings file: sessions, schools and pupils by
+    lesson, band, month and school.
+
+    \b
+    BOOKINGS is the file batch reads, with optional columns from each pack's
+    evaluation record: pupils, baseline_confident and end_confident (how many
+    pupils said they were confident at the start and at the end). Where they
+    are given, the report shows the share confident before and after. Prints a
+    table and writes report.csv and report.pdf (tables and bar charts).
+
+    \b
+    Example:
+      lessonpack report spring-term.csv -o reports/spring
+    """
+    from .report import read_report, terminal_table, write_report
+
+    result = read_report(bookings, _lessons(lessons_dir), month_first)
+    click.echo(terminal_table(result))
+    written = write_report(result, output_dir, dt.date.today())
+    click.echo(f"Wrote {' and '.join(display_path(p) for p in written)}")
 
 
 @main.command()
@@ -251,7 +353,8 @@ def list_content(lessons_dir):
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path):
-    """Copy the built-in lessons and templates into DIRECTORY to customise.
+    """Copy the built-in lessons and templates into DIRECTORY to customise, with a
+    lessons/profile.yaml to fill in with your force's details.
 
     \b
     Example:
@@ -268,8 +371,9 @@ def init(directory: Path):
     for name in ("lessons", "templates"):
         shutil.copytree(bundled(name), directory / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    click.echo(f"Copied lessons/ and templates/ into {directory}/. Edit them, then run "
-               f"'lessonpack build' inside {directory}.")
+    click.echo(f"Copied lessons/ and templates/ into {directory}/. Put your force's details "
+               f"in {directory / 'lessons' / 'profile.yaml'} (every field is explained there), "
+               f"then run 'lessonpack build' inside {directory}.")
 
 
 @main.command("import-advice")
@@ -278,6 +382,12 @@ def init(directory: Path):
               help="Write the advice file here (default: print it).")
 def import_advice_command(article: Path, output_path: Path | None):
     """Turn a published advice article (markdown) into an advice file to edit.
+
+    \b
+    Advice is found wherever the article gives it: list items, bold-headed
+    paragraphs, and sentences of advice in plain paragraphs, quoted officer
+    speech or a closing "Remember..." paragraph. Each message notes the
+    article line it came from.
 
     \b
     Example:

@@ -289,6 +289,15 @@ class LocalContact(Record):
     phone: Optional[Text] = None
     web: Optional[Text] = None
     details: Optional[Text] = None
+    email: Optional[Text] = None
+
+
+class SchoolContact(Record):
+    """Who a school (its DSL, its PSHE lead, a parent) contacts about a visit."""
+
+    name: Text  # a person or a team: "Schools team, Children and Young People Unit"
+    email: Optional[Text] = None
+    phone: Optional[Text] = None
 
 
 class Profile(Record):
@@ -299,6 +308,9 @@ class Profile(Record):
     officer_name: Optional[Text] = None
     local_contacts: tuple[LocalContact, ...] = ()
     logo: Optional[Text] = None  # image path, relative to the profile file
+    email: Optional[Text] = None  # the officer's work email, for the school
+    phone: Optional[Text] = None  # the officer's work phone, for the school
+    school_contact: Optional[SchoolContact] = None  # when not the officer: a team, say
 
 
 # ------------------------------------------------------------------ the library

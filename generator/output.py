@@ -165,6 +165,18 @@ def check_overwrites(manifest: Manifest, names: list[str], force: bool) -> None:
         raise OutputError("\n".join(problems))
 
 
+def edited_documents(manifest: Manifest, names: list[str]) -> list[str]:
+    """The names among `names` whose files lessonpack wrote and someone changed since (a
+    teacher's edit): a batch keeps them and writes the rest of the pack."""
+    edited = []
+    for name in names:
+        path = manifest.root / name
+        entry = manifest.entries.get(name)
+        if entry is not None and path.is_file() and file_sha256(path) != entry.sha256:
+            edited.append(name)
+    return edited
+
+
 def write_documents(root: Path, documents: list[tuple[str, bytes, Entry]],
                     written: dict[str, Entry]) -> None:
     """Write each (name, bytes, entry), adding its entry to `written` once it is in place,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.profile import sample_note
+
 from conftest import LESSONS, PACK_FILES, PER_PACK, interrupt_cli_when_paused, pdf_text, run_cli, squash
 
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
@@ -37,7 +39,8 @@ def test_good_rows_build_and_the_bad_row_is_named(one_bad_row):
     result, output = one_bad_row
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
-        "one-bad-row.csv:row 3: unknown band 'ks5'; known: ks2, ks3, ks4, post16")
+        "one-bad-row.csv:row 3: unknown band 'ks5'; write a band (ks2, ks3, ks4, post16), "
+        "a key stage (KS3) or a year group (Year 8)")
     assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
     assert result.stdout.splitlines() == [
         f"[1/2] 2026-03-04 hillside-academy online-blackmail ks3: {PER_PACK} documents",
@@ -77,18 +80,68 @@ def test_two_jobs_give_the_same_bytes_as_one(one_bad_row, tmp_path):
     assert files(tmp_path / "output") == files(one_job)
 
 
-def test_an_edited_document_fails_its_row_only(one_bad_row, tmp_path):
+def test_an_edited_document_is_kept_and_the_rest_of_its_booking_is_written(one_bad_row,
+                                                                         tmp_path):
     _, first = one_bad_row
     output = tmp_path / "output"
     shutil.copytree(first, output)
     edited = output / GOOD_PACKS[1] / "worksheet.docx"
     edited.write_bytes(b"a teacher's own version")
+    plan = output / GOOD_PACKS[1] / "lesson-plan.pdf"
+    plan.unlink()  # so one of the others must be written again
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "2")
     assert result.exit_code == 1
-    assert f"one-bad-row.csv:row 4: {edited}: has been changed since lessonpack wrote it; " \
-           "save your copy elsewhere, or use --force to replace it" in result.stderr
-    assert result.stderr.splitlines()[-1] == "Built 1 of 3 bookings; 2 failed"
+    assert (f"one-bad-row.csv:row 4: kept {edited} as it is (changed since lessonpack wrote "
+            "it, so it still has the old details); the booking's other 5 documents are up to "
+            "date (1 written, 4 unchanged). Save your copy elsewhere and run again, or use "
+            "--force to replace it") in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Built 2 of 3 bookings; 1 edited document kept as they were (named above); 1 failed")
     assert edited.read_bytes() == b"a teacher's own version"
+    assert plan.is_file()
+
+
+def test_a_booking_whose_details_changed_writes_all_but_the_edited_document(tmp_path):
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Oak Tree Primary,2099-03-11,ks2,whos-really-there,Year 6\n",
+                        encoding="utf-8")
+    output = tmp_path / "output"
+    assert batch(bookings, output, "--jobs", "1").exit_code == 0
+    pack = output / "2099-03-11-oak-tree-primary-year-6" / "whos-really-there" / "ks2"
+    edited = pack / "answer-key.pdf"
+    edited.write_bytes(b"a teacher's own key")
+    # The school's name corrected: the same folder, new details on every document.
+    bookings.write_text(bookings.read_text().replace("Oak Tree Primary", "Oak Tree primary"),
+                        encoding="utf-8")
+    result = batch(bookings, output, "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 2: kept {edited} as it is (changed since lessonpack wrote it, so it "
+        "still has the old details); the booking's other 5 documents were written. Save "
+        "your copy elsewhere and run again, or use --force to replace it")
+    assert result.stderr.splitlines()[-1] == (
+        "Built 1 of 1 bookings; 1 edited document kept as they were (named above)")
+    assert edited.read_bytes() == b"a teacher's own key"
+    assert "Oak Tree primary" in squash(pdf_text(pack / "worksheet.pdf"))
+
+
+def test_band_and_lesson_as_an_officer_writes_them(tmp_path):
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Oak Tree Primary,2099-03-11,Year 6,Who's really there?,Oak\n"
+                        "Hillside Academy,2099-03-12,KS3,Online blackmail,8B\n"
+                        "Hillside Academy,2099-03-13,ks3,online-blackmail,Year 10\n"
+                        "Riverside School,2099-03-14,,online-blackmail,Year 12 (Elm)\n",
+                        encoding="utf-8")
+    result = batch(bookings, tmp_path / "output", "--jobs", "1")
+    assert result.stdout.splitlines()[:3] == [
+        f"[1/3] 2099-03-11 oak-tree-primary whos-really-there ks2: {PER_PACK} documents",
+        f"[2/3] 2099-03-12 hillside-academy online-blackmail ks3: {PER_PACK} documents",
+        f"[3/3] 2099-03-14 riverside-school online-blackmail post16: {PER_PACK} documents"]
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 4: class 'Year 10' is a ks4 class but band is ks3; correct the band "
+        "or the class")
 
 
 def test_missing_column_stops_before_anything_builds(tmp_path):
@@ -108,17 +161,19 @@ def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
     assert result.exit_code == 1
     where = "bad-values.csv"
     assert result.stderr.splitlines() == [
-        f"{where}:row 2: unknown lesson 'online-scams'; known: online-blackmail, "
-        "think-before-you-share, whos-really-there",
-        f"{where}:row 3: bad date '2026-02-30'; write it as YYYY-MM-DD (e.g. 2026-03-04) "
-        "or DD/MM/YYYY",
+        f"{where}:row 2: unknown lesson 'online-scams'; write a lesson's id or title; ids: "
+        "online-blackmail, think-before-you-share, whos-really-there",
+        f"{where}:row 3: date '2026-02-30': 30 February 2026 does not exist; check the day",
         f"{where}:row 4: empty school; fill it in (every booking needs a school, date, band "
-        "and lesson)",
+        "and lesson; a class with its year group, such as Year 8, gives the band)",
         f"{where}:row 5: empty lesson; fill it in (every booking needs a school, date, band "
-        "and lesson)",
+        "and lesson; a class with its year group, such as Year 8, gives the band)",
         f"{where}:row 7: same school, date, lesson and band as row 6, so both would be written "
         "to 2026-03-11-oak-tree-primary/whos-really-there/ks2/; delete the repeated row, or "
         "build it from another bookings file with another --output folder",
+        f"{where}:row 6: warning: date: 11 March 2026 is in the past; the documents will carry "
+        "that date (check the year)",
+        sample_note(LESSONS),
         "Built 1 of 6 bookings; 5 failed",
     ]
 
@@ -162,6 +217,11 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_
     result = batch(bookings, tmp_path / "output", "--jobs", "1")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [  # row 2's Tŷ prints: no warning for it
+        f"{bookings}:row 2: warning: date: 4 March 2026 is in the past; the documents will "
+        "carry that date (check the year)",
+        f"{bookings}:row 3: warning: date: 5 March 2026 is in the past; the documents will "
+        "carry that date (check the year)",
         f"{bookings}:row 3: warning: school: the PDF fonts cannot print 北 (U+5317) 京 (U+4EAC); "
         "the PDFs will leave them out (the Word files keep them): use other characters, or "
-        "accept that they are missing from the PDFs"]
+        "accept that they are missing from the PDFs",
+        sample_note(LESSONS)]

@@ -274,7 +274,9 @@ def test_import_advice_accepts_the_seed_article(tmp_path):
     assert result.exit_code == 0
     data = load(out)
     assert data["source"]["area"] == "Bedfordshire"
-    assert data["messages"][0]["text"].startswith("Not everyone online")
+    # the officer's quoted advice comes first, as in the article; then the list
+    assert data["messages"][0]["text"].startswith("We would advise anyone against sending")
+    assert data["messages"][3]["text"].startswith("Not everyone online")
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "list", "init", "import-advice"])

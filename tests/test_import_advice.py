@@ -69,18 +69,22 @@ def test_seed_article():
     # from og:description, whose curly quotes are kept
     assert advice.summary.endswith("reports of \u2018sextortion\u2019.")
     assert advice.updates == ()
-    starts = [
+    starts = [  # the officer's quoted words first, then the list, in article order
+        "We would advise anyone against sending intimate pictures",
+        "It is also important to remember that you should never transfer money",
+        "Only accept friend requests on social media",
         "Not everyone online",
         "Never transfer money",
         "If someone you are speaking to online",
         "Think twice before you post online - once",
         "If you feel you have been a victim",
     ]
-    assert len(advice.messages) == 5
+    assert len(advice.messages) == 8
     for text, start in zip(texts(advice), starts):
         assert text.startswith(start)
-    assert texts(advice)[4].endswith("call police on 101.")
-    assert [m.id for m in advice.messages][:2] == ["not-everyone-online", "never-transfer-money"]
+    assert not any("Richard Denton said" in t or "criminal offence" in t for t in texts(advice))
+    assert texts(advice)[7].endswith("call police on 101.")
+    assert [m.id for m in advice.messages][3:5] == ["not-everyone-online", "never-transfer-money"]
 
 
 def test_dash_fenced_front_matter_reads_like_the_code_fence(tmp_path):
@@ -190,8 +194,9 @@ def test_article_without_advice_is_an_error(monkeypatch):
     with pytest.raises(ContentError) as caught:
         import_advice(Path("no-advice.md"))
     assert str(caught.value) == (
-        "no-advice.md: no advice found: the article needs a bullet list or "
-        "bold-headed paragraphs of advice"
+        "no-advice.md: no advice found: no list item, bold-headed paragraph or sentence of "
+        "advice (an instruction such as 'Block the account', or 'you should…') in the "
+        "article; check it is the advice page, or write the advice file by hand"
     )
 
 
@@ -247,3 +252,87 @@ def test_clean_markdown():
         "**Don’t** __pay__ *them*:  see [Action Fraud](https://x.uk) or `101`\u00a0now "
         "&amp; 1\\. in\u200bvisible\x07"
     ) == "Don’t pay them: see Action Fraud or 101 now & 1. invisible"
+
+
+# ------------------------------------------------- advice in prose, any shape
+
+
+def messages_with_lines(name: str) -> list[tuple[str, int]]:
+    """(text, article line) of each message, the line read from the draft's comments."""
+    import re
+
+    text, advice = convert(ARTICLES / name)
+    lines = [int(n) for n in re.findall(rf"^  - id: \S+  # {re.escape(name)}, line (\d+)$",
+                                        text, re.M)]
+    assert len(lines) == len(advice.messages)
+    return list(zip(texts(advice), lines))
+
+
+def test_plain_paragraphs_with_no_list_give_their_advice_sentences():
+    assert messages_with_lines("prose-only.md") == [
+        ("If someone you have only met online asks you to keep your chats a secret, stop "
+         "replying and tell an adult you trust. A parent, a carer or a teacher will want to "
+         "help.", 12),
+        ("Don't pay anyone who threatens to share a picture of you. Paying rarely stops the "
+         "threats.", 15),
+        ("Block the account, but keep the messages as evidence.", 16),
+    ]  # the closing "It is never their fault" describes; it is not an instruction
+    _, advice = convert(ARTICLES / "prose-only.md")
+    assert advice.summary.startswith("Offenders often pretend to be young people")
+
+
+def test_advice_inside_an_officers_quoted_words_without_the_attribution():
+    assert messages_with_lines("quoted-officer.md") == [
+        ("If a gaming friend offers you skins or gift cards, talk to a parent before you "
+         "accept anything.", 13),
+        ("Remember that you can report a player using the button in the game, and you "
+         "should never move to a private app with someone you have not met.", 16),
+    ]  # "We see children…" and "It was brilliant to visit…, she added" are not advice
+
+
+def test_a_closing_remember_paragraph_is_advice():
+    assert messages_with_lines("remember-closing.md") == [
+        ("Remember, it is not your fault and you are not in trouble.", 9),
+        ("Talk to someone you trust, and report it to the police on 101 or 999 if you are "
+         "in danger now.", 9),
+    ]
+
+
+def test_should_and_can_call_sentences_a_quote_block_and_no_questions():
+    assert messages_with_lines("parents-guide.md") == [
+        ("Parents should talk to their children about the apps they use and who they chat "
+         "to.", 11),
+        ("Anyone who is worried about a child can call Eastshire Police on 101.", 12),
+        ("Never ask your child to forward or save an image.", 17),
+        ("Screenshot the messages, the username and the payment details, never the "
+         "picture.", 17),
+    ]  # the question, and "We take every report seriously", are not advice
+
+
+def test_lists_bold_heads_and_prose_in_one_article():
+    assert messages_with_lines("mixed-shapes.md") == [
+        ("Keep your accounts private.", 13),
+        ("Only accept requests from people you know.", 14),
+        ("Think before you share: once a picture is sent, you cannot control it.", 16),
+        ("If someone makes you feel uncomfortable, you should leave the chat and tell "
+         "someone.", 18),
+    ]
+
+
+@pytest.mark.parametrize("sentence, advice", [
+    ("Block the account.", True),
+    ("Don’t pay.", True),
+    ("If you are worried, talk to someone you trust.", True),
+    ("Please report it to the platform.", True),
+    ("You should never send money.", True),
+    ("Young people can always call Childline on 0800 1111.", True),
+    ("We would urge anyone who is targeted to report it.", True),
+    ("We take every report seriously.", False),
+    ("Do you know who your child talks to?", False),
+    ("Games let you talk to people you have never met.", False),
+    ("It is never the victim's fault.", False),
+])
+def test_what_counts_as_an_advice_sentence(sentence, advice):
+    from generator.advice_import import is_advice
+
+    assert is_advice(sentence) is advice

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
+from generator.profile import sample_note
 from conftest import LESSONS, PACK_FILES, PER_PACK, TEMPLATES, pdf_text, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
@@ -151,10 +152,10 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning(tmp_path):
                "accept that they are missing from the PDFs")
     first = run_cli(*args)
     assert first.exit_code == 0  # --strict is about the content, not a school's name
-    assert first.stderr.splitlines() == [warning]
+    assert first.stderr.splitlines() == [warning, sample_note(LESSONS)]
     again = run_cli(*args)  # nothing to render: the warning is still given
     assert f"({PER_PACK} unchanged)" in again.stdout
-    assert again.stderr.splitlines() == [warning]
+    assert again.stderr.splitlines() == [warning, sample_note(LESSONS)]
 
 
 # --- print variants ----------------------------------------------------------------

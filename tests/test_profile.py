@@ -147,3 +147,119 @@ def test_a_missing_logo_is_named_with_its_line(tmp_path):
     assert result.output == (f"{profile}:2: logo 'crest.png' not found (looked for "
                              f"{tmp_path / 'crest.png'}); put the image beside the profile or "
                              "fix the path\n")
+
+
+# ------------------------------------------------ no silent default, init, field list
+
+
+def _fields(record) -> set[str]:
+    return set(record.model_fields)
+
+
+def test_init_writes_a_profile_showing_every_field_with_a_comment(tmp_path):
+    import yaml
+
+    from generator.model import LocalContact, Profile, SchoolContact
+
+    result = run_cli("init", str(tmp_path / "force"))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "force" / "lessons" / "profile.yaml"
+    assert f"Put your force's details in {path}" in result.output
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert set(data) == _fields(Profile)
+    assert set(data["school_contact"]) == _fields(SchoolContact)
+    assert set(data["local_contacts"][0]) == _fields(LocalContact)
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line and not line.startswith((" ", "#")):  # a top-level field
+            assert lines[number - 1].startswith("#"), f"no comment above '{line}'"
+
+
+def test_the_authoring_guide_lists_exactly_the_profile_fields():
+    import re
+
+    from generator.model import Profile
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text()
+    section = guide[guide.index("## Force profile"):guide.index("## Your own templates")]
+    listed = set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+    assert listed == _fields(Profile)
+
+
+def _build(tmp_path, *args, cwd=None):
+    return run_cli("build", "--output", str(tmp_path / "out"), "--lesson", "online-blackmail",
+                   "--band", "ks3", *args, cwd=cwd)
+
+
+def test_a_build_with_the_sample_profile_says_whose_details_it_used(tmp_path):
+    assert run_cli("init", str(tmp_path / "force")).exit_code == 0
+    result = _build(tmp_path, cwd=tmp_path / "force")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "No profile given: the documents carry Bedfordshire Police's details, from the sample "
+        "lessons/profile.yaml; set your own with --profile FILE (lessonpack init DIR writes "
+        "one to fill in)."]
+
+
+def test_a_build_with_no_profile_at_all_says_so(tmp_path):
+    import shutil
+
+    shutil.copytree(LESSONS, tmp_path / "lessons")
+    (tmp_path / "lessons" / "profile.yaml").unlink()
+    result = _build(tmp_path, "--lessons", str(tmp_path / "lessons"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "No profile: the documents say 'Your local police force' and list no local contacts; "
+        "set your own with --profile FILE (lessonpack init DIR writes one to fill in)."]
+
+
+def test_your_own_profile_builds_without_a_note(tmp_path):
+    assert run_cli("init", str(tmp_path / "force")).exit_code == 0
+    profile = tmp_path / "force" / "lessons" / "profile.yaml"
+    profile.write_text(profile.read_text().replace("Bedfordshire Police\n",
+                                                   "Northshire Police\n", 1))
+    result = _build(tmp_path, cwd=tmp_path / "force")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    own = tmp_path / "own.yaml"
+    own.write_text(PROFILE)
+    result = _build(tmp_path, "--lessons", str(LESSONS), "--profile", str(own), "--force")
+    assert result.stderr == ""
+
+
+def test_new_profile_fields_are_read(tmp_path):
+    from generator.profile import load_profile
+
+    path = tmp_path / "force.yaml"
+    path.write_text(PROFILE + "email: ada.example@testshire.police.uk\nphone: 01632 960000\n"
+                    "school_contact:\n  name: Testshire Schools Team\n  email: schools@t.uk\n",
+                    encoding="utf-8")
+    profile = load_profile(path, LESSONS)
+    assert (profile.email, profile.phone) == ("ada.example@testshire.police.uk", "01632 960000")
+    assert profile.school_contact.name == "Testshire Schools Team"
+
+
+@pytest.mark.parametrize("field, hint", [
+    ("e-mail", "did you mean 'email'?"),
+    ("emial", "did you mean 'email'?"),
+    ("force", "did you mean 'force_name'?"),
+    ("mobile", "expected one of: force_name, officer_role, officer_name, local_contacts, logo, "
+               "email, phone, school_contact"),
+])
+def test_did_you_mean_suggests_only_near_names(tmp_path, field, hint):
+    profile, output = build_with_profile(tmp_path, PROFILE + f"{field}: x\n")
+    assert output == f"{profile}:7: unknown field '{field}'; {hint}\n"
+
+
+def test_a_local_contact_field_that_is_near_nothing_is_not_matched_to_details(tmp_path):
+    profile, output = build_with_profile(
+        tmp_path, PROFILE + "    mobile: 07700 900000\n")
+    assert output == (f"{profile}:7: unknown field 'mobile'; expected one of: name, phone, "
+                      "web, details, email\n")
+
+
+def test_the_advice_is_credited_to_the_force_that_published_it(pack):
+    text = squash(pdf_text(pack / "lesson-plan.pdf"))
+    assert "brought up to date from Bedfordshire Police's advice" in text
+    assert "Testshire Constabulary's advice" not in text

@@ -165,13 +165,28 @@ _TYPE_WORDS = {
 }
 
 
+def near_names(name: str, allowed: list[str]) -> list[str]:
+    """The allowed names a misspelt `name` is near: a slip of a letter or two
+    ('oficer_name', 'e-mail') or a part of the name ('force' for 'force_name'); not
+    merely a name sharing some letters ('email' is not near 'details')."""
+    def key(text: str) -> str:
+        return text.lower().replace("-", "_").replace(" ", "_")
+
+    wanted = key(name)
+    close = difflib.get_close_matches(wanted, [key(a) for a in allowed], n=3, cutoff=0.8)
+    if not close and len(wanted) >= 4:
+        parts = [key(a) for a in allowed if wanted in key(a).split("_") or key(a) in wanted]
+        close = parts if len(parts) == 1 else []  # 'name' could be any of three
+    return [next(a for a in allowed if key(a) == c) for c in close[:1]]
+
+
 def _explain(cls: type[BaseModel], error: dict) -> str:
     loc = error["loc"]
     kind = error["type"]
     name = _describe(loc)
     if kind == "extra_forbidden":
         allowed = _field_names(cls, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        close = near_names(str(loc[-1]), allowed)
         hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
         return f"unknown field '{loc[-1]}'; {hint}"
     if kind == "missing":

@@ -9,6 +9,7 @@ mode, fixed creator/producer), so identical input gives identical bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 
@@ -21,7 +22,7 @@ from reportlab.platypus import (
 from .. import Assets, DocMeta, PageStyle
 from .. import markup as m
 from .builder import _Builder
-from .page import _background, _decorate
+from .page import _background, _chrome, _decorate
 from .rl_private import _NumberedCanvas
 from .styles import _look
 from .text import FONT, _register_fonts
@@ -37,6 +38,10 @@ def prepare(assets: Assets) -> None:
 def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) -> bytes:
     """Render one block-markup document as PDF bytes."""
     look = _look(page, assets.fonts)
+    chrome = _chrome(look, meta, assets.logo)
+    if chrome.extra_top or chrome.extra_bottom:  # a long header or footer: a shorter frame
+        look = dataclasses.replace(look, top=look.top - chrome.extra_top,
+                                   bottom=look.bottom + chrome.extra_bottom)
     story = _Builder(look, nodes.source).blocks(nodes.blocks, top=True)
     buf = io.BytesIO()
     frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
@@ -61,7 +66,8 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) ->
         initialFontSize=look.size,
     )
     doc.build(story, canvasmaker=functools.partial(_NumberedCanvas,
-                                                   decorate=_decorate(look, meta, assets.logo)))
+                                                   decorate=_decorate(look, meta, assets.logo,
+                                                                      chrome)))
     return buf.getvalue()
 
 

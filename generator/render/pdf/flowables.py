@@ -11,8 +11,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from .rl_private import _Para
 from .styles import INK, WRITE_LINE
-from .text import FONT, FONT_BOLD, _draw_text, _markup, _text_width
-from .page import _fit
+from .text import FONT, FONT_BOLD, _draw_text, _markup, _text_width, _wrap
 
 
 @dataclass(frozen=True)
@@ -208,35 +207,57 @@ def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
 
 
 class _Fields(Flowable):
-    """One row of labelled write-in fields ("Name", "Class", "Date"), equal widths;
-    a field's text, when given, is printed on its line."""
+    """One row of labelled write-in fields ("Name", "Class", "Date"); a field's text,
+    when given, is printed on its line. Fields share the width by what they hold; a
+    text too long for its field wraps onto more lines, so every word prints."""
 
     def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
         super().__init__()
         self.fields, self.size, self.gap = fields, size, gap
         self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
 
+    def _layout(self, width: float) -> list[tuple[float, float, list[str]]]:
+        """(x, room, value lines) for each field."""
+        s, n = self.size, len(self.fields)
+        labels = [_text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 for label, _ in self.fields]
+        values = [_text_width(value, FONT, s) + s * 0.4 if value else 0.0
+                  for _, value in self.fields]
+        gaps = [s * 1.2 if i < n - 1 else 0.0 for i in range(n)]
+        needs = [lab + val + gap for lab, val, gap in zip(labels, values, gaps)]
+        if sum(needs) <= width:  # all fit on one line: share out the spare width
+            rooms = [need + (width - sum(needs)) / n for need in needs]
+        else:
+            rooms = [width / n] * n
+        layout, x = [], 0.0
+        for (label, value), room, lab, gap in zip(self.fields, rooms, labels, gaps):
+            inner = max(room - lab - gap - s * 0.2, s * 2)
+            lines = _wrap(value, FONT, s, inner) if value else []
+            layout.append((x, room, lines))
+            x += room
+        return layout
+
     def wrap(self, availWidth, availHeight):
-        self.width, self.height = availWidth, self.gap
+        self.width = availWidth
+        self.layout = self._layout(availWidth)
+        extra = max([len(lines) - 1 for _, _, lines in self.layout] + [0])
+        self.height = self.gap + extra * self.size * 1.25
         return self.width, self.height
 
     def draw(self):
         c, s = self.canv, self.size
-        room = self.width / len(self.fields)
-        baseline = s * 0.35
+        baseline = s * 0.35  # of the write-in line's text
         c.saveState()
-        for i, (label, value) in enumerate(self.fields):
-            x = i * room
+        for i, ((label, _), (x, room, lines)) in enumerate(zip(self.fields, self.layout)):
             label = f"{label}:"
+            top = baseline + max(len(lines) - 1, 0) * s * 1.25
             c.setFillColor(INK)
             c.setFont(FONT_BOLD, s)
-            _draw_text(c, x, baseline, label, FONT_BOLD, s)
+            _draw_text(c, x, top, label, FONT_BOLD, s)
             start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
             end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
-            if value:
-                c.setFont(FONT, s)
-                _draw_text(c, start + s * 0.2, baseline,
-                           _fit(value, FONT, s, end - start - s * 0.2), FONT, s)
+            c.setFont(FONT, s)
+            for number, line in enumerate(lines):
+                _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
             c.setStrokeColor(WRITE_LINE)
             c.setLineWidth(0.75)
             c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -10,19 +11,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import DocMeta
 from .styles import CREAM, MUTED, RULE, _Look
-from .text import FONT, FONT_BOLD, _draw_text, _text_width
+from .text import FONT, FONT_BOLD, _draw_text, _text_width, _wrap
 
 
 # --- pages -----------------------------------------------------------------------------
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten text with an ellipsis so it fits `width` points."""
-    if _text_width(text, font, size) <= width:
-        return text
-    while text and _text_width(text + "\u2026", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
 
 
 @functools.lru_cache(maxsize=4)
@@ -34,41 +26,76 @@ def _logo_width(path: str, height: float) -> float:
     return height * w / h
 
 
-def _decorate(look: _Look, meta: DocMeta, logo: Path | None):
+@dataclass(frozen=True)
+class _Chrome:
+    """Header and footer lines for one document: as many as its texts need."""
+
+    header: tuple[str, ...]
+    footer: tuple[str, ...]
+    header_x: float  # where the header text starts (after the logo)
+    line_height: float
+
+    @property
+    def extra_top(self) -> float:  # room the frame gives up to a header of several lines
+        return (len(self.header) - 1) * self.line_height
+
+    @property
+    def extra_bottom(self) -> float:
+        return (len(self.footer) - 1) * self.line_height
+
+
+def _chrome(look: _Look, meta: DocMeta, logo: Path | None) -> _Chrome:
+    """Lay out the header (lesson title left, band right, the logo before them) and the
+    footer (force, school, class, date; "Page x of y" right) so every word prints: a
+    text too long for its line wraps onto more lines, and the body frame gives way."""
+    size = look.chrome_size
+    right_width = _text_width(meta.header_right, FONT, size)
+    room = look.measure - right_width - size * 2
+    text_x = look.side_margin
+    if logo:
+        logo_w = _logo_width(str(logo), size * 2.2)
+        text_x, room = text_x + logo_w + size, room - logo_w - size
+    header = _wrap(meta.header_left, FONT_BOLD, size, max(room, look.measure / 4))
+    widest_label = pdfmetrics.stringWidth("Page 88 of 88", FONT, size)
+    footer = _wrap(meta.footer, FONT, size, look.measure - widest_label - size * 2)
+    return _Chrome(tuple(header), tuple(footer), text_x, size * 1.25)
+
+
+def _decorate(look: _Look, meta: DocMeta, logo: Path | None, chrome: _Chrome):
     """Header and footer for one page, drawn once the page count is known."""
     width, height = look.page_size
     left, right = look.side_margin, width - look.side_margin
     size = look.chrome_size
-    head_y = look.top + size * 1.5
-    foot_y = look.bottom - size * 2.3
+    # `look` is the page as laid out, its frame already moved for extra lines.
+    head_y = look.top + chrome.extra_top + size * 1.5  # the first header line
+    foot_y = look.bottom - chrome.extra_bottom - size * 2.3  # the last footer line
+    step = chrome.line_height
 
     def draw(canv: Canvas, number: int, total: int) -> None:
         canv.saveState()
         canv.setFillColor(MUTED)
         page_label = f"Page {number} of {total}"
         right_text = meta.header_right
-        canv.setFont(FONT, size)
-        right_width = _text_width(right_text, FONT, size)
-        room = look.measure - right_width - size * 2
-        text_x = left
         if logo:  # the force's logo, as tall as two header lines, left of the title
             logo_h = size * 2.2
             logo_w = _logo_width(str(logo), logo_h)
             canv.drawImage(str(logo), left, head_y - size * 0.35, width=logo_w,
                            height=logo_h, mask="auto")
-            text_x, room = left + logo_w + size, room - logo_w - size
         canv.setFont(FONT_BOLD, size)
-        _draw_text(canv, text_x, head_y, _fit(meta.header_left, FONT_BOLD, size, room),
-                   FONT_BOLD, size)
+        for index, line in enumerate(chrome.header):
+            _draw_text(canv, chrome.header_x, head_y - index * step, line, FONT_BOLD, size)
         canv.setFont(FONT, size)
-        _draw_text(canv, right - right_width, head_y, right_text, FONT, size)
-        room = look.measure - pdfmetrics.stringWidth(page_label, FONT, size) - size * 2
-        _draw_text(canv, left, foot_y, _fit(meta.footer, FONT, size, room), FONT, size)
-        canv.drawRightString(right, foot_y, page_label)
+        _draw_text(canv, right - _text_width(right_text, FONT, size), head_y, right_text,
+                   FONT, size)
+        top_line = foot_y + chrome.extra_bottom
+        for index, line in enumerate(chrome.footer):
+            _draw_text(canv, left, top_line - index * step, line, FONT, size)
+        canv.drawRightString(right, top_line, page_label)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
-        canv.line(left, head_y - size * 0.6, right, head_y - size * 0.6)
-        canv.line(left, foot_y + size * 1.2, right, foot_y + size * 1.2)
+        rule_y = head_y - chrome.extra_top - size * 0.6
+        canv.line(left, rule_y, right, rule_y)
+        canv.line(left, top_line + size * 1.2, right, top_line + size * 1.2)
         canv.restoreState()
 
     return draw

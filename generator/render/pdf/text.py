@@ -116,3 +116,21 @@ def _draw_text(canv: Canvas, x: float, y: float, text: str, font: str, size: flo
         line.setFont(FALLBACK_FONT if fallback else font, size)
         line.textOut(run)
     canv.drawText(line)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width`, broken between words (a word wider than
+    the whole line gets a line of its own and is broken between letters): every word
+    is printed, none is cut off."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while _text_width(word, font, size) > width and len(word) > 1:
+            cut = max(1, next((n for n in range(len(word), 0, -1)
+                               if _text_width(word[:n], font, size) <= width), 1))
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return lines or [""]

@@ -1,0 +1,104 @@
+"""Headers and footers never lose text: with the longest realistic school, class, date,
+force and logo, every word prints on every page of every document and print variant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from conftest import LESSONS, run_cli, squash
+
+SCHOOL = "Ysgol Uwchradd Gymraeg Bro Morgannwg a Chanolfan Adnoddau Dysgu"  # 63 characters
+CLASS = "Year 10 (Oak) and Year 11 (Ash)"
+FORCE = "Heddlu Dyfed-Powys Police · Dyfed-Powys Police"
+LESSON = "think-before-you-share"
+VARIANTS = {
+    "a4": (),
+    "letter": ("--paper", "letter"),
+    "large-print": ("--large-print",),
+    "dyslexia-friendly": ("--dyslexia-friendly",),
+}
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory) -> dict[str, Path]:
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("headers")
+    Image.new("RGB", (300, 120), (20, 40, 90)).save(folder / "crest.png")
+    (folder / "force.yaml").write_text(f"force_name: {FORCE}\nlogo: crest.png\n",
+                                       encoding="utf-8")
+    out = folder / "out"
+    found = {}
+    for name, args in VARIANTS.items():
+        result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out),
+                         "--profile", str(folder / "force.yaml"), "--lesson", LESSON,
+                         "--school", SCHOOL, "--class", CLASS, "--date", "12/01/2099", *args)
+        assert result.exit_code == 0, result.output
+        found[name] = next(out.glob(f"*/{LESSON}/ks4"))
+    return found
+
+
+def _title() -> str:
+    from generator.content.loader import load_library
+
+    library, _ = load_library(LESSONS)
+    return library.lessons[LESSON].title
+
+
+def _files(folder: Path, variant: str, suffix: str) -> list[Path]:
+    """The documents of one print variant: 'worksheet-letter.pdf'; for A4, 'worksheet.pdf'."""
+    names = [p for p in sorted(folder.glob(f"*.{suffix}"))]
+    if variant == "a4":
+        return [p for p in names if not any(p.stem.endswith(f"-{v}") for v in VARIANTS)]
+    return [p for p in names if p.stem.endswith(f"-{variant}")]
+
+
+FOOTER = f"{FORCE} · {SCHOOL} · {CLASS} · 12 January 2099"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_pdf_page_prints_the_whole_header_and_footer(packs, variant):
+    title = _title()
+    pdfs = _files(packs[variant], variant, "pdf")
+    assert len(pdfs) >= 3
+    for pdf in pdfs:
+        for number, page in enumerate(PdfReader(pdf).pages, 1):
+            text = squash(page.extract_text())
+            where = f"{pdf.name} page {number}"
+            assert FOOTER in text, where
+            assert title in text, where
+            assert "…" not in text, where
+            assert "Key Stage 4 · ages 14–16" in text, where
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_word_files_header_and_footer_hold_every_word(packs, variant):
+    docs = _files(packs[variant], variant, "docx")
+    assert len(docs) >= 3
+    for path in docs:
+        section = docx.Document(str(path)).sections[0]
+        header = squash(" ".join(p.text for p in section.header.paragraphs))
+        footer = squash(" ".join(p.text for p in section.footer.paragraphs))
+        assert _title() in header and "Key Stage 4" in header, path.name
+        assert FOOTER in footer, path.name
+
+
+def test_the_worksheet_class_field_prints_the_whole_class(packs):
+    first = squash(PdfReader(packs["large-print"] / "worksheet-large-print.pdf")
+                   .pages[0].extract_text())
+    assert f"Class: {CLASS}" in first
+    assert "Date: 12 January 2099" in first
+
+
+def test_wrapping_keeps_every_word_and_every_letter():
+    from generator.render.pdf import _wrap
+
+    assert _wrap("Bedfordshire Police", "Helvetica", 10, 400) == ["Bedfordshire Police"]
+    assert _wrap("a b c", "Helvetica", 10, 12) == ["a", "b", "c"]
+    long = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
+    lines = _wrap(long, "Helvetica", 10, 100)
+    assert len(lines) > 1 and "".join(lines) == long  # broken, never cut off
