@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .background import Background, can_fork, cpu_count, ignore_interrupts
-from .errors import ContentError, LessonpackError, Problem
+from .errors import ContentError, LessonpackError, Problem, display_path
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      file_sha256, sha256, write_atomic, write_documents)
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
@@ -215,6 +215,12 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
         for index, data in zip(groups[key], documents):
             rendered[index] = data
 
+    from .budgets import over_budget
+
+    result.warnings += over_budget(
+        [(display_path(options.output_dir / name), document.stem, band_id, data)
+         for (name, _, _, _, band_id, document), data in zip(todo, rendered)],
+        options.large_print, options.strict)
     documents = [(name, data, Entry(sha256(data), inputs, digest))
                  for (name, inputs, digest, *_), data in zip(todo, rendered)]
     if not write:
@@ -330,7 +336,7 @@ def render_document(root: ET.Element, view: BandView, document: Document,
         footer=view.footer,
         logo=Path(view.profile.logo) if view.profile.logo else None,
     )
-    page = page_style(view.band.id, options)
+    page = page_style(view.band.id, options, pupils=document.stem == "worksheet")
     if document.format == "docx":
         from .render.docx import render_docx  # imported only when a Word file is rendered
 
@@ -340,8 +346,10 @@ def render_document(root: ET.Element, view: BandView, document: Document,
     return render_pdf(root, meta, page)
 
 
-def page_style(band_id: str, options: BuildOptions) -> PageStyle:
-    style = PageStyle(paper=options.paper, body_size=14.0 if band_id == "ks2" else 12.0)
+def page_style(band_id: str, options: BuildOptions, pupils: bool = True) -> PageStyle:
+    """Print sizes: 14 pt for the youngest pupils' own sheets, 12 pt for everything else."""
+    style = PageStyle(paper=options.paper,
+                      body_size=14.0 if band_id == "ks2" and pupils else 12.0)
     if options.large_print:
         style = replace(style, body_size=18.0, leading=1.5, large_print=True)
     if options.dyslexia_friendly:
