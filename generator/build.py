@@ -336,7 +336,7 @@ def render_document(root: ET.Element, view: BandView, document: Document,
         footer=view.footer,
         logo=Path(view.profile.logo) if view.profile.logo else None,
     )
-    page = page_style(view.band.id, options, pupils=document.stem == "worksheet")
+    page = page_style(view.band.id, options)
     if document.format == "docx":
         from .render.docx import render_docx  # imported only when a Word file is rendered
 
@@ -346,10 +346,9 @@ def render_document(root: ET.Element, view: BandView, document: Document,
     return render_pdf(root, meta, page)
 
 
-def page_style(band_id: str, options: BuildOptions, pupils: bool = True) -> PageStyle:
-    """Print sizes: 14 pt for the youngest pupils' own sheets, 12 pt for everything else."""
-    style = PageStyle(paper=options.paper,
-                      body_size=14.0 if band_id == "ks2" and pupils else 12.0)
+def page_style(band_id: str, options: BuildOptions) -> PageStyle:
+    # 12 pt for every band: a ks2 or ks3 worksheet fits one sheet, both sides.
+    style = PageStyle(paper=options.paper, body_size=12.0)
     if options.large_print:
         style = replace(style, body_size=18.0, leading=1.5, large_print=True)
     if options.dyslexia_friendly:

@@ -49,20 +49,20 @@ RESOURCE_NAMES = {
 WORKSHEET_WORDS = {
     "ks2": {
         "intro": "Your teacher will tell you the stories. There are no silly answers.",
-        "why": "Why is it the best choice?",
+        "why": "why is it the best choice?",
         "true_false": "Tick true or false for each sentence.",
         "help": "Who could help?",
     },
     "ks3": {
         "intro": "You will hear the stories in the lesson. Then do each part.",
-        "why": "Why is it the safest choice?",
+        "why": "why is it the safest choice?",
         "true_false": "Tick true or false for each statement.",
         "help": "Who could help, and how?",
     },
 }
 _OLDER_WORDS = {
     "intro": "Work through each part as the session goes. What you write stays with you.",
-    "why": "Explain your choice.",
+    "why": "explain your choice.",
     "true_false": "Decide whether each statement is true or false.",
     "help": "Who could help, and what could they do?",
 }
