@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .background import Background, can_fork, cpu_count, ignore_interrupts
-from .errors import ContentError, LessonpackError, Problem, display_path
+from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      file_sha256, sha256, write_atomic, write_documents)
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
@@ -218,9 +218,10 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     from .budgets import over_budget
 
     result.warnings += over_budget(
-        [(display_path(options.output_dir / name), document.stem, band_id, data)
+        [(name, document.stem, band_id, data)
          for (name, _, _, _, band_id, document), data in zip(todo, rendered)],
-        options.large_print, options.strict)
+        large_print=options.large_print, dyslexia_friendly=options.dyslexia_friendly,
+        strict=options.strict)
     documents = [(name, data, Entry(sha256(data), inputs, digest))
                  for (name, inputs, digest, *_), data in zip(todo, rendered)]
     if not write:

@@ -188,15 +188,6 @@ class BandView:
         """What a step shows or hands out, as words ("slides", "scene cards")."""
         return [RESOURCE_NAMES.get(u, u) for u in step.uses]
 
-    def pack_resources(self) -> list[str]:
-        """Everything from the pack that some step uses, in the order first used."""
-        seen: list[str] = []
-        for _, step in self.timings:
-            for u in step.uses:
-                if u not in seen:
-                    seen.append(u)
-        return [RESOURCE_NAMES.get(u, u) for u in seen]
-
     def lines(self, answer: str) -> int:
         return lines_for(answer)
 
