@@ -54,14 +54,14 @@ WORKSHEET_WORDS = {
         "help": "Who could help?",
     },
     "ks3": {
-        "intro": "You will hear the stories in the lesson. Then do each part.",
+        "intro": "",
         "why": "why is it the safest choice?",
         "true_false": "Tick true or false for each statement.",
         "help": "Who could help, and how?",
     },
 }
 _OLDER_WORDS = {
-    "intro": "Work through each part as the session goes. What you write stays with you.",
+    "intro": "",
     "why": "explain your choice.",
     "true_false": "Decide whether each statement is true or false.",
     "help": "Who could help, and what could they do?",
