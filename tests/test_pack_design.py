@@ -291,4 +291,4 @@ def test_plan_page_one_is_the_crib_sheet(built):
         assert "If a pupil tells you something" in first
         for step in safeguarding["disclosure_steps"]:
             assert squash(step) in first, (pack, step)
-        assert "DSL today" in first and "999" in first
+        assert "DSL today" in first and "999" in first  # 999: in the disclosure steps
