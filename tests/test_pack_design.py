@@ -44,12 +44,13 @@ def stories(lesson: str, band: str, lessons: Path = LESSONS) -> list[dict]:
 
 
 def story_lines(story: dict) -> list[str]:
-    """Every narration and line of dialogue, as printed (white space squashed)."""
+    """Every narration and line of dialogue as the guide prints it ("Mia: OK."), white
+    space squashed. (A line's words alone may be quoted elsewhere, in an answer.)"""
     lines = []
     for scene in story["scenes"]:
         if scene.get("narration"):
             lines.append(squash(scene["narration"]))
-        lines += [squash(line["says"]) for line in scene.get("dialogue", ())]
+        lines += [squash(f"{line['speaker']}: {line['says']}") for line in scene.get("dialogue", ())]
     return lines
 
 
