@@ -263,7 +263,7 @@ def test_each_step_names_the_worksheet_part_it_uses(lessons_copy, tmp_path):
                      "--lesson", "online-blackmail", "--band", "ks3")
     assert result.exit_code == 0, result.output
     text = squash(pdf_text(out / "online-blackmail" / "ks3" / "lesson-plan.pdf"))
-    assert "Worksheet part B: What could they do? · Uses: worksheet, slides" in text
+    assert "Worksheet part B: What could they do? Uses: worksheet, slides." in text
     assert "Worksheet part C: True or false?" in text
     sheet = squash(pdf_text(out / "online-blackmail" / "ks3" / "worksheet.pdf"))
     assert "Part B: What could they do?" in sheet and "Part C: True or false?" in sheet
