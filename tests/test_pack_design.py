@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import LESSONS, TEMPLATES, docx_text, pdf_text, run_cli, squash
+from conftest import LESSONS, TEMPLATES, pdf_text, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
 # The table (A4, default print): pages at most, per document and band.
