@@ -26,13 +26,16 @@ class Section:
         return f"Part {self.letter}: {self.title}"
 
 
-# The worksheet's parts, in the order they are printed (a plan step's `worksheet:` names one).
+# The worksheet's parts, in the order they are printed (a plan step's `worksheet:` names one),
+# with their titles; YOUNGER_TITLES words a part for ks2 and ks3.
 WORKSHEET_SECTIONS = (
-    ("warning-signs", "Spot the warning signs"),
+    ("warning-signs", "Warning signs"),
     ("decisions", "What could they do?"),
     ("true-or-false", "True or false?"),
     ("who-can-help", "Who can help?"),
 )
+YOUNGER_TITLES = {"warning-signs": "Spot the warning signs"}
+YOUNGER_BANDS = ("ks2", "ks3")
 
 # What a step's `uses:` names, as the plan prints it.
 RESOURCE_NAMES = {
@@ -216,8 +219,10 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
         profile=profile,
         session=session or Session(),
         timings=tuple(starts),
-        sections=tuple(Section(sid, chr(ord("A") + i), title)
-                       for i, (sid, title) in enumerate(WORKSHEET_SECTIONS)),
+        sections=tuple(
+            Section(sid, chr(ord("A") + i),
+                    YOUNGER_TITLES.get(sid, title) if band_id in YOUNGER_BANDS else title)
+            for i, (sid, title) in enumerate(WORKSHEET_SECTIONS)),
     )
 
 
