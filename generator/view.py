@@ -53,12 +53,14 @@ WORKSHEET_WORDS = {
     "ks2": {
         "intro": "Your teacher will tell you the stories. There are no silly answers.",
         "why": "why is it the best choice?",
+        "answer": "Best choice",
         "true_false": "Tick true or false for each sentence.",
         "help": "Who could help?",
     },
     "ks3": {
         "intro": "",
         "why": "why is it the safest choice?",
+        "answer": "Safest",
         "true_false": "Tick true or false for each statement.",
         "help": "Who could help, and how?",
     },
@@ -66,6 +68,7 @@ WORKSHEET_WORDS = {
 _OLDER_WORDS = {
     "intro": "",
     "why": "explain your choice.",
+    "answer": "Safest",
     "true_false": "Decide whether each statement is true or false.",
     "help": "Who could help, and what could they do?",
 }
