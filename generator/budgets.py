@@ -62,11 +62,12 @@ def pdf_page_count(data: bytes) -> int:
 
 def over_budget(rendered: Iterable[tuple[str, str, str, bytes]], *, large_print: bool = False,
                 dyslexia_friendly: bool = False, strict: bool = False) -> list[Problem]:
-    """A warning for each PDF over its budget; with `strict`, a ContentError listing them.
+    """A warning for each PDF over its budget, in file order; with `strict`, a ContentError
+    listing them.
     `rendered`: (file name in the output folder, document stem, band id, bytes) per document:
     the name, not the folder's path, so builds into two folders record the same warnings."""
     problems = []
-    for path, document, band_id, data in rendered:
+    for path, document, band_id, data in sorted(rendered):
         if not path.endswith(".pdf"):
             continue
         budget = page_budget(document, band_id, large_print, dyslexia_friendly)

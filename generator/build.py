@@ -180,6 +180,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     digests = _InputDigests(options, library, profile)
     variant = variant_suffix(options)
     todo = []  # (output name, inputs, digest, lesson id, band id, document)
+    kept = []  # (output name, band id, document) of the unchanged documents
     for lesson_id, band_id in pairs:
         folder = _pack_folder(options, lesson_id, band_id)
         inputs = digests.inputs_for(lesson_id, band_id)
@@ -188,6 +189,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             if manifest.is_current(name, digest):
                 result.unchanged.append(name)
+                kept.append((name, band_id, document))
             else:
                 todo.append((name, inputs, digest, lesson_id, band_id, document))
     check_overwrites(manifest, [job[0] for job in todo], options.force)
@@ -217,11 +219,13 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
 
     from .budgets import over_budget
 
-    result.warnings += over_budget(
-        [(name, document.stem, band_id, data)
-         for (name, _, _, _, band_id, document), data in zip(todo, rendered)],
-        large_print=options.large_print, dyslexia_friendly=options.dyslexia_friendly,
-        strict=options.strict)
+    pages = [(name, document.stem, band_id, data)  # unchanged PDFs are counted too
+             for (name, _, _, _, band_id, document), data in zip(todo, rendered)]
+    pages += [(name, document.stem, band_id, (options.output_dir / name).read_bytes())
+              for name, band_id, document in kept if document.format == "pdf"]
+    result.warnings += over_budget(pages, large_print=options.large_print,
+                                   dyslexia_friendly=options.dyslexia_friendly,
+                                   strict=options.strict)
     documents = [(name, data, Entry(sha256(data), inputs, digest))
                  for (name, inputs, digest, *_), data in zip(todo, rendered)]
     if not write:

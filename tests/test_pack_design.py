@@ -176,6 +176,18 @@ def test_with_strict_a_document_over_its_budget_is_an_error_and_nothing_is_writt
     assert not list(out.rglob("*.pdf")) and not list(out.rglob("*.docx"))
 
 
+def test_strict_counts_documents_a_rebuild_leaves_unchanged(long_plan, tmp_path):
+    out = tmp_path / "out"
+    args = ("build", "--lessons", str(long_plan), "--output", str(out),
+            "--lesson", "online-blackmail", "--band", "ks3")
+    assert run_cli(*args).exit_code == 0
+    pages = len(PdfReader(out / "online-blackmail" / "ks3" / "lesson-plan.pdf").pages)
+    strict = run_cli(*args, "--strict")  # every document is current: nothing to render
+    assert strict.exit_code == 1
+    assert (f"online-blackmail/ks3/lesson-plan.pdf: {pages} pages, over its budget of 6 pages"
+            in strict.stderr.splitlines())
+
+
 # --- stories: once a pack, in the guide, scene by scene ----------------------------------
 
 
