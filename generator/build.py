@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__, cache, resources
+from . import __version__, budgets, cache, resources
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      edited_documents, file_sha256, sha256, write_atomic, write_documents)
@@ -245,7 +245,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
 
         options = replace(options, session=Session())
     result = result if result is not None else BuildResult()
-    due = _due(options, library, profile, manifest, result)
+    due, current = _due(options, library, profile, manifest, result)
     if options.keep_edited and not options.force:
         result.kept = edited_documents(manifest, [job.name for job in due])
         due = [job for job in due if job.name not in result.kept]
@@ -253,6 +253,7 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
     views = _views(options, library, profile, due)
     kits = _kits(library, views)
     rendered = _render(options, profile, views, due, jobs, meanwhile, kits)
+    result.warnings += _over_budget(options, due, rendered, current)
     documents = [(job.name, data, Entry(sha256(data), job.inputs, job.digest))
                  for job, data in zip(due, rendered)]
     if not write:
@@ -264,12 +265,12 @@ def build_packs(options: BuildOptions, library: Library, profile: Profile,
 
 
 def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Manifest,
-         result: BuildResult) -> list[_Job]:
-    """The selected packs' documents whose recorded digest no longer matches; the others
-    are added to result.unchanged."""
+         result: BuildResult) -> tuple[list[_Job], list[_Job]]:
+    """The selected packs' documents whose recorded digest no longer matches, and the
+    others (current), which are also added to result.unchanged."""
     digests = cache.InputDigests(options, library, profile)
     variant = variant_suffix(options)
-    due = []
+    due, current = [], []
     chosen = select_documents(options.documents)
     for lesson_id, band_id in _select(library, options):
         folder = _pack_folder(options, lesson_id, band_id)
@@ -277,11 +278,28 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
         digest = digests.digest(inputs)
         for document in chosen:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
+            job = _Job(name, inputs, digest, lesson_id, band_id, document)
             if manifest.is_current(name, digest):
                 result.unchanged.append(name)
+                current.append(job)
             else:
-                due.append(_Job(name, inputs, digest, lesson_id, band_id, document))
-    return due
+                due.append(job)
+    return due, current
+
+
+def _over_budget(options: BuildOptions, due: list[_Job], rendered: list[bytes],
+                 current: list[_Job]) -> list[Problem]:
+    """Warnings (errors with --strict) for PDFs over their page budget; the ones this
+    build leaves unchanged count too, so --strict never passes on an older long file."""
+    from .budgets import over_budget
+
+    pages = [(job.name, job.document.stem, job.band_id, data)
+             for job, data in zip(due, rendered) if job.document.format == "pdf"]
+    pages += [(job.name, job.document.stem, job.band_id,
+               (options.output_dir / job.name).read_bytes())
+              for job in current if job.document.format == "pdf"]
+    return over_budget(pages, large_print=options.large_print,
+                       dyslexia_friendly=options.dyslexia_friendly, strict=options.strict)
 
 
 def _views(options: BuildOptions, library: Library, profile: Profile,
@@ -400,22 +418,15 @@ def render_document(nodes: Markup, view: BandView, document: Document,
     data = registry.render(document.format, nodes, meta, page, assets)
     while (document.format == "pdf" and document.max_pages and not options.large_print
            and page.body_size - 0.5 >= document.smallest
-           and pdf_page_count(data) > document.max_pages):
+           and budgets.pdf_page_count(data) > document.max_pages):
         page = replace(page, body_size=page.body_size - 0.5)
         data = registry.render(document.format, nodes, meta, page, assets)
     return data
 
 
-def pdf_page_count(data: bytes) -> int:
-    """Pages in a PDF lessonpack wrote (its page objects are never compressed)."""
-    import re
-
-    return len(re.findall(rb"/Type /Page\b(?!s)", data))
-
-
 def page_style(band_id: str, options: BuildOptions,
                document: Optional[Document] = None) -> PageStyle:
-    size = 14.0 if band_id == "ks2" else 12.0
+    size = 12.0  # every band: a ks2 or ks3 worksheet fits one sheet, both sides
     sizes = dict(document.sizes) if document else {}
     size = sizes.get(band_id, sizes.get("*", size))
     style = PageStyle(paper=options.paper, body_size=size,

@@ -4,11 +4,81 @@ ordered and joined, so templates only lay things out."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .model import (Advice, Band, BandPlan, Contact, KeyMessage, LessonSpec, Library, Profile,
-                    SafeguardingFile, Scenario, Session)
+from .model import (Advice, Band, BandPlan, Contact, Decision, KeyMessage, LessonSpec, Library,
+                    Profile, Question, SafeguardingFile, Scenario, Scene, Session, Step)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the worksheet. Its letter comes from its place in WORKSHEET_SECTIONS,
+    so the worksheet, the answer key and the plan's "Worksheet part B" always agree."""
+
+    id: str
+    letter: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"Part {self.letter}: {self.title}"
+
+
+# The worksheet's parts, in the order they are printed (a plan step's `worksheet:` names one),
+# with their titles; YOUNGER_TITLES words a part for ks2 and ks3.
+WORKSHEET_SECTIONS = (
+    ("warning-signs", "Warning signs"),
+    ("decisions", "What could they do?"),
+    ("true-or-false", "True or false?"),
+    ("who-can-help", "Who can help?"),
+)
+YOUNGER_TITLES = {"warning-signs": "Spot the warning signs"}
+YOUNGER_BANDS = ("ks2", "ks3")
+
+# What a step's `uses:` names, as the plan prints it.
+RESOURCE_NAMES = {
+    "slides": "slides", "worksheet": "worksheet", "answer-key": "answer key",
+    "discussion-guide": "discussion guide", "scene-cards": "scene cards",
+    "tactics-cards": "tactics cards", "feelings-cards": "feelings cards",
+    "help-cards": "who-can-help cards", "question-box": "question box",
+    "parent-letter": "parent and carer letter", "school-briefing": "school briefing",
+    "evaluation-record": "evaluation record",
+}
+
+# How each band's worksheet talks to its readers: ks2 gets the reassurance younger
+# pupils need; older pupils get plainer instructions (never the ks2 format).
+WORKSHEET_WORDS = {
+    "ks2": {
+        "intro": "Your teacher will tell you the stories. There are no silly answers.",
+        "why": "why is it the best choice?",
+        "answer": "Best choice",
+        "true_false": "Tick true or false for each sentence.",
+        "help": "Who could help?",
+    },
+    "ks3": {
+        "intro": "",
+        "why": "why is it the safest choice?",
+        "answer": "Safest",
+        "true_false": "Tick true or false for each statement.",
+        "help": "Who could help, and how?",
+    },
+}
+_OLDER_WORDS = {
+    "intro": "",
+    "why": "explain your choice.",
+    "answer": "Safest",
+    "true_false": "Decide whether each statement is true or false.",
+    "help": "Who could help, and what could they do?",
+}
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def lines_for(answer: str, most: int = 4) -> int:
+    """Write-in lines for an answer: one a sentence of the answer the key gives (1..most)."""
+    return max(1, min(most, len(_SENTENCE_END.findall(answer.strip()))))
 
 
 @dataclass(frozen=True)
@@ -21,12 +91,42 @@ class CheckItem:
 
 
 @dataclass(frozen=True)
+class SceneView:
+    """One numbered scene, with what the facilitator does after it."""
+
+    number: int
+    scene: Scene
+    questions: tuple[Question, ...]  # asked after this scene
+    decisions: tuple[Decision, ...]  # the class decides after this scene
+
+
+@dataclass(frozen=True)
 class ScenarioView:
     scenario: Scenario
     checklist: tuple[CheckItem, ...]
+    number: int = 1  # its place in the lesson: "Story 1"
 
     def __getattr__(self, name):  # templates read scenario fields directly
         return getattr(self.scenario, name)
+
+    @property
+    def scene_views(self) -> tuple[SceneView, ...]:
+        """Scenes numbered from 1; a question or decision without a scene number
+        follows the last scene."""
+        last = len(self.scenario.scenes)
+
+        def at(item) -> int:
+            number = getattr(item, "scene", None) or getattr(item, "after_scene", None)
+            return min(number, last) if number else last
+
+        return tuple(
+            SceneView(n, scene, tuple(q for q in self.scenario.questions if at(q) == n),
+                      tuple(d for d in self.scenario.decisions if at(d) == n))
+            for n, scene in enumerate(self.scenario.scenes, 1))
+
+    def stop_after(self, decision: Decision) -> int:
+        """The scene the story stops after for this decision."""
+        return min(decision.after_scene or len(self.scenario.scenes), len(self.scenario.scenes))
 
 
 @dataclass(frozen=True)
@@ -48,7 +148,8 @@ class BandView:
     safeguarding: SafeguardingFile
     profile: Profile
     session: Session = field(default_factory=Session)
-    timings: tuple = ()  # (start minute, step) for the plan's timeline
+    timings: tuple = ()  # (start minute, step) for the plan's timeline, introduction first
+    sections: tuple[Section, ...] = ()  # the worksheet's parts, in order
 
     @property
     def band_label(self) -> str:
@@ -61,13 +162,49 @@ class BandView:
                               self.session.date_text) if p]
         return " · ".join(parts)
 
+    @property
+    def total_minutes(self) -> int:
+        return sum(step.minutes for _, step in self.timings)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The worksheet's instructions, worded for this band."""
+        return WORKSHEET_WORDS.get(self.band.id, _OLDER_WORDS)
+
+    @property
+    def young(self) -> bool:
+        """ks2: the youngest pupils' format (reassurance, "trusted adult" explained)."""
+        return self.band.id == "ks2"
+
+    @property
+    def one_sheet(self) -> bool:
+        """The worksheet must fit one sheet, both sides (ks2, ks3): it leaves the
+        "remember" points to the slides."""
+        from .budgets import page_budget
+
+        return (page_budget("worksheet", self.band.id) or 4) <= 2
+
+    def section(self, section_id: str) -> Optional[Section]:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def step_section(self, step: Step) -> Optional[Section]:
+        return self.section(step.worksheet) if step.worksheet else None
+
+    def uses(self, step: Step) -> list[str]:
+        """What a step shows or hands out, as words ("slides", "scene cards")."""
+        return [RESOURCE_NAMES.get(u, u) for u in step.uses]
+
+    def lines(self, answer: str) -> int:
+        return lines_for(answer)
+
 
 def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
               session: Optional[Session] = None) -> BandView:
     lesson = library.lessons[lesson_id]
     plan = lesson.bands[band_id]
     messages = library.messages()
-    steps = [plan.baseline, *plan.activities, plan.assessment, plan.plenary]
+    steps = [plan.introduction] if plan.introduction else []
+    steps += [plan.baseline, *plan.activities, plan.assessment, plan.plenary]
     starts, minute = [], 0
     for step in steps:
         starts.append((minute, step))
@@ -76,7 +213,8 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
         lesson=lesson,
         band=library.band(band_id),
         plan=plan,
-        scenarios=tuple(_scenario_view(library.scenarios[s]) for s in plan.scenarios),
+        scenarios=tuple(_scenario_view(library.scenarios[s], n)
+                        for n, s in enumerate(plan.scenarios, 1)),
         messages=tuple(MessageView(n, *messages[m]) for n, m in enumerate(plan.key_messages, 1)),
         contacts=tuple(library.contacts[c] for c in plan.contacts),
         advice=tuple(library.advice[a] for a in lesson.advice),
@@ -84,12 +222,16 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
         profile=profile,
         session=session or Session(),
         timings=tuple(starts),
+        sections=tuple(
+            Section(sid, chr(ord("A") + i),
+                    YOUNGER_TITLES.get(sid, title) if band_id in YOUNGER_BANDS else title)
+            for i, (sid, title) in enumerate(WORKSHEET_SECTIONS)),
     )
 
 
-def _scenario_view(scenario: Scenario) -> ScenarioView:
+def _scenario_view(scenario: Scenario, number: int = 1) -> ScenarioView:
     items = [CheckItem(s.sign, True, s.why) for s in scenario.warning_signs]
     items += [CheckItem(n.statement, False, n.why) for n in scenario.not_warning_signs]
     # A fixed shuffle, so signs and non-signs are mixed but every build prints the same order.
     items.sort(key=lambda item: hashlib.sha256((scenario.id + item.text).encode()).digest())
-    return ScenarioView(scenario, tuple(items))
+    return ScenarioView(scenario, tuple(items), number)

@@ -210,10 +210,10 @@ def test_an_override_template_changes_the_output(tmp_path):
     result = build_with(mine, out)
     assert result.exit_code == 0, result.output
     pack = out / LESSON / "ks2"
-    for name in ("worksheet.pdf", "answer-key.pdf"):  # both come from worksheet.xml.j2
-        assert "Ask for PC Patel at the school office." in squash(pdf_text(pack / name))
+    assert "Ask for PC Patel at the school office." in squash(pdf_text(pack / "worksheet.pdf"))
     # Every other template still comes from the built-in set.
-    assert "Ask for PC Patel" not in squash(pdf_text(pack / "lesson-plan.pdf"))
+    for name in ("lesson-plan.pdf", "answer-key.pdf"):
+        assert "Ask for PC Patel" not in squash(pdf_text(pack / name))
     assert "Spot the warning signs" in squash(pdf_text(pack / "worksheet.pdf"))
 
 

@@ -18,14 +18,12 @@ from conftest import LESSONS, PACK_FILES, PER_PACK, TEMPLATES, pdf_text, run_cli
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
 # Body text size per band (points): the size most of a document's letters are set in.
-BODY_SIZE = {"ks2": 14, "ks3": 12, "ks4": 12, "post16": 12}
+# 12 pt throughout (the guidance allows 12-14): a ks2 worksheet fits one sheet, both sides.
+BODY_SIZE = {"ks2": 12, "ks3": 12, "ks4": 12, "post16": 12}
 SMALL_PRINT_FLOOR = 10  # sources, header and footer: never smaller than this
 # Documents for adults that must fit their pages (the letter home, the school's briefing,
 # the officer's record) are set at 10 to 11 pt, never below the floor.
 ADULT_DOCUMENTS = ("parent-letter", "school-briefing", "evaluation-record")
-
-# Sensible page counts for a 50-60 minute session, per document type.
-PAGES = {"worksheet": (3, 8), "answer-key": (3, 10), "lesson-plan": (6, 13)}
 
 
 def packs(built: Path) -> list[Path]:
@@ -86,28 +84,20 @@ def test_body_text_size_per_band(built, band):
         assert min(sizes) >= SMALL_PRINT_FLOOR, f"{pdf}: {min(sizes)} pt text"
 
 
-@pytest.mark.parametrize("kind", sorted(PAGES))
-def test_page_counts_are_sensible(built, kind):
-    low, high = PAGES[kind]
-    for pack in packs(built):
-        pages = len(PdfReader(pack / f"{kind}.pdf").pages)
-        assert low <= pages <= high, f"{pack}/{kind}.pdf has {pages} pages"
-
-
 # --- the worksheet -----------------------------------------------------------------
 
 
 def test_worksheet_cover_has_title_band_and_write_in_fields(built):
     for pack in packs(built):
         first = squash(PdfReader(pack / "worksheet.pdf").pages[0].extract_text())
-        assert re.search(r"· worksheet for (Key Stage \d|Post-16) \(Years", first), pack
+        assert re.search(r"Worksheet for (Key Stage \d|Post-16) \(Years", first), pack
         for label in ("Name:", "Class:", "Date:"):
             assert label in first, pack
 
 
 def test_true_or_false_is_a_grid_with_a_true_and_a_false_column(built):
     text = squash(pdf_text(built / "online-blackmail" / "ks3" / "worksheet.pdf"))
-    assert "Sentence True False 1." in text
+    assert "Tick true or false for each statement. True False 1." in text
     # Not a two-item checklist under every statement any more.
     assert "True False True False" not in text
 
@@ -212,16 +202,19 @@ def test_word_twins_hold_the_same_headings_as_their_pdfs(built, stem):
         assert headings, pack
         for heading in headings:
             assert squash(heading) in pdf, f"{pack}/{stem}: {heading!r}"
-        activities = re.findall(r"Activity \w+: [^:]+?(?=[A-Z][a-z]+ |$)", pdf)
-        assert len([h for h in headings if h.startswith("Activity")]) >= len(set(activities))
+        if stem == "worksheet":  # the lettered parts are headings a screen reader can jump to
+            signs = "Spot the warning signs" if pack.name in ("ks2", "ks3") else "Warning signs"
+            assert [h for h in headings if h.startswith("Part ")] == [
+                f"Part A: {signs}", "Part B: What could they do?",
+                "Part C: True or false?", "Part D: Who can help?"]
 
 
 def test_worksheet_twin_reads_well_with_a_screen_reader(built):
     document = docx.Document(str(built / "online-blackmail" / "ks3" / "worksheet.docx"))
     headings = docx_headings(built / "online-blackmail" / "ks3" / "worksheet.docx")
     assert headings[0].startswith("Online blackmail")
-    assert "Activity 1a: Spot the warning signs" in headings
-    assert "True or false?" in headings
+    assert "Part A: Spot the warning signs" in headings
+    assert "Part C: True or false?" in headings
 
     body = document.element.body  # tables inside activity boxes too
     texts = [Paragraph(p, None).text for p in body.iter(qn("w:p"))]
@@ -232,7 +225,7 @@ def test_worksheet_twin_reads_well_with_a_screen_reader(built):
     grid = document.styles["Table Grid"].style_id
     grids = [t for t in body.iter(qn("w:tbl"))
              if t.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}").get(qn("w:val")) == grid]
-    assert len(grids) >= 2  # true or false, where to get help
+    assert len(grids) >= 1  # true or false
     for table in grids:
         assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     # Document language and properties.

@@ -45,7 +45,8 @@ def test_force_name_and_local_number_are_in_every_document(pack, name):
     path = pack / name
     text = squash(pdf_text(path) if path.suffix == ".pdf" else docx_with_footer(path))
     assert "Testshire Constabulary" in text
-    assert "Testshire Youth Line" in text and "01632 960555" in text
+    if name.startswith(("worksheet", "lesson-plan")):  # the documents with signposting
+        assert "Testshire Youth Line" in text and "01632 960555" in text
     # The bundled profile is replaced, not added to (its force still appears where its
     # advice is credited as a source).
     assert "ask for the Children and Young People team" not in text
