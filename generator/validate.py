@@ -141,13 +141,14 @@ def _check_plans(lib: Library) -> list[Problem]:
                 continue
             at = ("bands", band_id)
             band = lib.band(band_id)
-            steps = [plan.baseline, *plan.activities, plan.assessment, plan.plenary]
+            steps = [*([plan.introduction] if plan.introduction else []), plan.baseline,
+                     *plan.activities, plan.assessment, plan.plenary]
             total = sum(step.minutes for step in steps)
             if total != band.duration_minutes:
                 problems.append(file.problem(at, (
                     f"timings add up to {total} minutes but a {band_id} lesson lasts "
-                    f"{band.duration_minutes}; adjust the minutes of the baseline, activities, "
-                    "assessment and plenary")))
+                    f"{band.duration_minutes}; adjust the minutes of the introduction, baseline, "
+                    "activities, assessment and plenary")))
             for i, scenario_id in enumerate(plan.scenarios):
                 scenario = lib.scenarios.get(scenario_id)
                 if scenario and scenario.lowest_band in band_ids and \
