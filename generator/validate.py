@@ -147,8 +147,8 @@ def _check_plans(lib: Library) -> list[Problem]:
             if total != band.duration_minutes:
                 problems.append(file.problem(at, (
                     f"timings add up to {total} minutes but a {band_id} lesson lasts "
-                    f"{band.duration_minutes}; adjust the minutes of the introduction, baseline, "
-                    "activities, assessment and plenary")))
+                    f"{band.duration_minutes}; adjust the minutes of the baseline, activities, "
+                    "assessment and plenary")))
             for i, scenario_id in enumerate(plan.scenarios):
                 scenario = lib.scenarios.get(scenario_id)
                 if scenario and scenario.lowest_band in band_ids and \
