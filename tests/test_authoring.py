@@ -12,7 +12,7 @@ import yaml
 from conftest import LESSONS, PER_PACK, TEMPLATES, pdf_text, run_cli, squash
 
 LESSON = "whos-really-there"
-SPEC_LINE = "    scenarios: [profile-says-shes-fourteen, profile-fake-child]\n"  # its ks3 plan
+SPEC_LINE = "    scenarios: [profile-says-shes-fourteen, profile-fan-group]\n"  # its ks3 plan
 
 
 def new(lessons: Path, *args: str):
@@ -38,7 +38,7 @@ def test_new_scenario_writes_a_starter_and_lists_it(lessons_copy):
     path = lessons_copy / "scenarios" / "my-story.yaml"
     starter = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert starter["id"] == "my-story" and starter["lowest_band"] == "ks3"
-    assert ks3_scenarios(lessons_copy) == ["profile-says-shes-fourteen", "profile-fake-child",
+    assert ks3_scenarios(lessons_copy) == ["profile-says-shes-fourteen", "profile-fan-group",
                                            "my-story"]
     # One line of the spec changed; every comment and every other line is as it was.
     after = spec_path(lessons_copy).read_text(encoding="utf-8")
@@ -91,8 +91,8 @@ def test_block_style_list_keeps_its_comments_and_indentation(lessons_copy):
     text = path.read_text(encoding="utf-8")
     block = ("    scenarios:  # the stories, in the order they are taught\n"
              "      - profile-says-shes-fourteen\n"
-             "      # a quieter story second\n"
-             "      - profile-fake-child  # from ks2\n")
+             "      # online blackmail second\n"
+             "      - profile-fan-group  # Imogen\n")
     path.write_text(text.replace(SPEC_LINE, block), encoding="utf-8")
     assert new(lessons_copy, "my-story", "--band", "ks3", "--lesson", LESSON).exit_code == 0
     assert path.read_text(encoding="utf-8") == text.replace(
@@ -177,9 +177,9 @@ def test_build_scenario_builds_only_the_packs_that_use_it(tmp_path):
                      "--scenario", "profile-fake-child")
     assert result.exit_code == 0, result.output
     packs = sorted(str(p.parent.relative_to(out)) for p in out.rglob("worksheet.pdf"))
-    assert packs == [f"{LESSON}/ks2", f"{LESSON}/ks3"]
-    assert f"Wrote {2 * PER_PACK} documents" in result.output
-    assert "Is Ellie really 11?" in squash(pdf_text(out / LESSON / "ks3" / "worksheet.pdf"))
+    assert packs == [f"{LESSON}/ks2"]  # each story is told to one band only
+    assert f"Wrote {PER_PACK} documents" in result.output
+    assert "Is Lottie really 11?" in squash(pdf_text(out / LESSON / "ks2" / "worksheet.pdf"))
 
 
 def test_build_unknown_scenario_names_the_known_ones(tmp_path):
