@@ -141,8 +141,8 @@ def _check_plans(lib: Library) -> list[Problem]:
                 continue
             at = ("bands", band_id)
             band = lib.band(band_id)
-            steps = [*filter(None, [plan.introduction]), plan.baseline, *plan.activities,
-                     plan.assessment, plan.plenary]
+            steps = [plan.introduction] if plan.introduction else []
+            steps += [plan.baseline, *plan.activities, plan.assessment, plan.plenary]
             total = sum(step.minutes for step in steps)
             if total != band.duration_minutes:
                 problems.append(file.problem(at, (
