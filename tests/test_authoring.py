@@ -131,7 +131,7 @@ def test_a_list_it_cannot_edit_safely_is_left_alone_with_the_line_to_add(lessons
     (("my-story", "--band", "ks5", "--lesson", LESSON),
      "unknown band 'ks5'; known: ks2, ks3, ks4, post16"),
     (("my-story", "--band", "ks3", "--lesson", "whos-there"),
-     "unknown lesson 'whos-there'; known: online-blackmail, think-before-you-share, "
+     "unknown lesson 'whos-there'; known: online-blackmail, pressure-images-help, "
      "whos-really-there"),
 ])
 def test_new_scenario_refuses_bad_requests_and_writes_nothing(lessons_copy, args, message):

@@ -162,7 +162,7 @@ def test_every_bad_value_is_named_with_its_row(tmp_path, monkeypatch):
     where = "bad-values.csv"
     assert result.stderr.splitlines() == [
         f"{where}:row 2: unknown lesson 'online-scams'; write a lesson's id or title; ids: "
-        "online-blackmail, think-before-you-share, whos-really-there",
+        "online-blackmail, pressure-images-help, whos-really-there",
         f"{where}:row 3: date '2026-02-30': 30 February 2026 does not exist; check the day",
         f"{where}:row 4: empty school; fill it in (every booking needs a school, date, band "
         "and lesson; a class with its year group, such as Year 8, gives the band)",
@@ -186,7 +186,7 @@ def test_csv_saved_by_excel(tmp_path, name):
     result = batch(BOOKINGS / name, output)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "Built 1 of 1 bookings"
-    pack = output / "2026-03-18-st-marys-c-of-e-primary-year-5" / "think-before-you-share" / "ks2"
+    pack = output / "2026-03-18-st-marys-c-of-e-primary-year-5" / "pressure-images-help" / "ks2"
     worksheet = squash(pdf_text(pack / "worksheet.pdf"))
     assert "St Mary’s C of E Primary · Year 5 · 18 March 2026" in worksheet
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from conftest import LESSONS, PACK_FILES, PER_PACK, docx_text, pdf_text, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
-LESSON_IDS = ("online-blackmail", "think-before-you-share", "whos-really-there")
+LESSON_IDS = ("online-blackmail", "pressure-images-help", "whos-really-there")
 FILES = PACK_FILES
 
 
@@ -150,7 +150,7 @@ def test_qpdf_and_pdffonts_accept_every_pdf(built):
 
 
 def test_discussion_guide_uses_real_word_styles(built):
-    path = built / "think-before-you-share" / "ks3" / "discussion-guide.docx"
+    path = built / "pressure-images-help" / "ks3" / "discussion-guide.docx"
     document = docx.Document(str(path))
     styles = {p.style.name for p in document.paragraphs}
     assert {"Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number"} <= styles
