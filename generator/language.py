@@ -242,11 +242,12 @@ def _image_patterns(verbs: tuple[str, ...], nouns: tuple[str, ...],
     # A verb, then within four words (no clause break) one of the nouns, not followed by
     # "of the chat" and the like (a picture of the chat is a screenshot of the messages).
     instruction = re.compile(
-        _WORD_START + r"(?:" + verb + r")" + _WORD_END
+        _WORD_START + r"(?:" + verb + r")" + _WORD_END + r"(?!\s+of\b)"  # not "a copy of"
         + r"(?:\s+[^\s.,!?;:]+){0,4}?\s+"
         + r"(?:" + noun + r")(?:e?s)?" + _WORD_END
         + r"(?!\s+of\s+(?:the\s+|a\s+|their\s+|his\s+|her\s+)?(?:chats?|messages?|"
-        r"conversations?|usernames?|profiles?|accounts?|texts?)\b)", re.IGNORECASE)
+        r"conversations?|usernames?|profiles?|accounts?|texts?)\b)"
+        r"(?!\s+(?:removed|taken\s+down|deleted)\b)", re.IGNORECASE)  # "get images removed"
     phrases = [re.compile(_WORD_START + _literal(a.strip(), r"\s+") + _WORD_END, re.IGNORECASE)
                for a in always]
     return (instruction, *phrases)

@@ -474,7 +474,7 @@ _NOT_IN_PACK = re.compile(
     r"emoji\w*|(?:rating\s+)?scales?|"
     r"(?:parent(?:\s+and\s+carer)?|carer)\s+notes?|red,\s+amber\s+and\s+green\s+cards|"
     r"traffic[-\s]light\s+cards)\b")
-_CARDS = re.compile(r"(?i)\b([\w-]+(?:\s+can\s+help)?)\s+cards?\b")
+_CARDS = re.compile(r"(?i)\b([\w-]+(?:\s+can\s+help)?)\s+cards\b")  # a set handed out
 _CARD_KINDS = {"scene", "tactics", "tactic", "feelings", "feeling", "who can help", "help",
                "a", "the", "these", "their", "your", "each", "story", "of", "and", "or", "two",
                # cards in the stories, not handed out

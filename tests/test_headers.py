@@ -14,7 +14,7 @@ from conftest import LESSONS, run_cli, squash
 SCHOOL = "Ysgol Uwchradd Gymraeg Bro Morgannwg a Chanolfan Adnoddau Dysgu"  # 63 characters
 CLASS = "Year 10 (Oak) and Year 11 (Ash)"
 FORCE = "Heddlu Dyfed-Powys Police · Dyfed-Powys Police"
-LESSON = "think-before-you-share"
+LESSON = "pressure-images-help"
 VARIANTS = {
     "a4": (),
     "letter": ("--paper", "letter"),

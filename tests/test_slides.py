@@ -405,7 +405,7 @@ def test_libreoffice_impress_converts_decks_with_every_word_inside_its_box(built
     from pypdf import PdfReader
 
     decks = [long_deck(tmp_path)]
-    for lesson, band in (("online-blackmail", "ks2"), ("think-before-you-share", "ks4")):
+    for lesson, band in (("online-blackmail", "ks2"), ("pressure-images-help", "ks4")):
         decks.append(tmp_path / f"{lesson}-{band}.pptx")  # one PDF name each
         shutil.copyfile(built / lesson / band / "slides.pptx", decks[-1])
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
