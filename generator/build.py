@@ -168,7 +168,7 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(options.output_dir)
     manifest = Manifest.read(options.output_dir, f"lessonpack {__version__}")
     key, inputs_digest = cache.build_fingerprint(options)
-    record = manifest.unchanged_build(key, inputs_digest)
+    record = None if options.force else manifest.unchanged_build(key, inputs_digest)
     if record is not None:  # nothing to do, and nothing heavy imported to find that out
         return BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
 
@@ -281,7 +281,7 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
         for document in chosen:
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             job = _Job(name, inputs, digest, lesson_id, band_id, document)
-            if manifest.is_current(name, digest):
+            if manifest.is_current(name, digest) and not options.force:
                 result.unchanged.append(name)
                 current.append(job)
             else:

@@ -8,12 +8,16 @@ unless it is listed below with the reason it cannot change what is written:
   pair means nothing to do, found without importing any heavy library;
 - each document's *digest*: the files that pack is made from and the options that can
   change the bytes of one document.
+
+Both also hold lessonpack's own code (its modules' bytes), so a changed or upgraded
+lessonpack, or a document added to the pack, never leaves an old file as "unchanged".
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
 # Options that cannot change what a build writes, and why.
 NOT_AFFECTING_OUTPUT = {
     "output_dir": "where the files go, not what is in them",
-    "force": "whether edited files may be replaced, not what replaces them",
+    "force": "whether edited files may be replaced (and all re-rendered), not their bytes",
     "jobs": "how many processes render; the bytes are the same",
     "keep_edited": "whether edited files are kept, not what replaces the others",
 }
@@ -70,10 +74,20 @@ def _options(options: BuildOptions, leave_out) -> dict:
             if f.name not in leave_out}
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of lessonpack's own modules: what turns the inputs into documents."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def build_key(options: BuildOptions) -> str:
     """A hash of every option that can change what the build writes."""
     chosen = _options(options, NOT_AFFECTING_OUTPUT)
-    chosen["version"] = __version__
+    chosen["version"] = code_digest()
     chosen["cwd"] = os.getcwd()  # warnings name files relative to it
     return sha256(json.dumps(chosen, sort_keys=True).encode())
 
@@ -96,7 +110,7 @@ def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
 def document_options_key(options: BuildOptions) -> str:
     """What, of the options, goes into every document's digest."""
     chosen = _options(options, {**NOT_AFFECTING_OUTPUT, **NOT_IN_DOCUMENTS})
-    return json.dumps(chosen, sort_keys=True) + __version__
+    return json.dumps(chosen, sort_keys=True) + code_digest()
 
 
 class InputDigests:

@@ -41,6 +41,7 @@ VARIANTS = {
     "dyslexia_friendly": True,
     "strict": True,
     "force": True,
+    "keep_edited": True,
     "today": TODAY - dt.timedelta(days=1),
     "jobs": 2,
     "documents": ("cards", "parent-letter"),
@@ -103,3 +104,20 @@ def test_options_listed_as_not_affecting_output_do_not(name, base_build, tmp_pat
     assert cache.build_key(options) == cache.build_key(base(options.output_dir))
     build(options)
     assert documents(out) == base_build
+
+
+def test_lessonpacks_own_code_is_part_of_every_key(monkeypatch):
+    before = cache.build_key(base()), cache.document_options_key(base())
+    monkeypatch.setattr(cache, "code_digest", lambda: "an upgraded lessonpack")
+    after = cache.build_key(base()), cache.document_options_key(base())
+    assert before[0] != after[0] and before[1] != after[1]
+
+
+def test_force_renders_every_document_again(tmp_path):
+    from conftest import LESSONS, PER_PACK, run_cli
+
+    args = ("build", "--lessons", str(LESSONS), "--output", str(tmp_path / "out"),
+            "--lesson", "online-blackmail", "--band", "ks3")
+    assert run_cli(*args).exit_code == 0
+    assert f"Wrote 0 documents to {tmp_path / 'out'}/ ({PER_PACK} unchanged)" in run_cli(*args).output
+    assert f"Wrote {PER_PACK} documents" in run_cli(*args, "--force").output
