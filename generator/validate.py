@@ -547,8 +547,8 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                         problems.append(file.problem(key, (
                             f"'{match.group()}' does not exist: this plan's longest story has "
                             f"{most_scenes} scenes")))
-                for name in sorted(others):
-                    if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+                for name in sorted(n for n in others if len(n) > 1):
+                    if re.search(r"(?<![\w'’])" + re.escape(name) + r"(?![\w'’])", text):
                         problems.append(file.problem(key, (
                             f"'{name}' is a character in another lesson's story, not in this "
                             "plan's; use a character from this lesson")))

@@ -95,7 +95,7 @@ def test_the_worksheet_class_field_prints_the_whole_class(packs):
 
 
 def test_wrapping_keeps_every_word_and_every_letter():
-    from generator.render.pdf import _wrap
+    from generator.render.pdf.text import _wrap
 
     assert _wrap("Bedfordshire Police", "Helvetica", 10, 400) == ["Bedfordshire Police"]
     assert _wrap("a b c", "Helvetica", 10, 12) == ["a", "b", "c"]

@@ -92,10 +92,24 @@ def build_with(lessons: Path, scenario: dict, out: Path) -> dict[str, str]:
         build(BuildOptions(lessons_dir=lessons, output_dir=out, templates=(TEMPLATES,),
                            lesson_ids=(LESSON,), band_ids=(BAND,)))
     pack = out / LESSON / BAND
-    texts = {p.name: pdf_text(p).replace("\x00", "") for p in pack.glob("*.pdf")}
+    texts = {p.name: body_text(p) for p in pack.glob("*.pdf")}
     texts |= {p.name: word_text(p) for p in pack.glob("*.docx")}
     texts |= {p.name: slides_text(p) for p in pack.glob("*.pptx")}
     return {name: no_space(text) for name, text in texts.items()}
+
+
+# A page's running header and footer, as pypdf reads them at the end of its text: the
+# lesson title, the band, the force, "Page x of y". A word too long for one page (a card
+# that runs on overleaf) is read with them in its middle, so they are taken out first.
+FURNITURE = re.compile(r"(?:\n[^\n]*){3}\nPage \d+ of \d+\n?$")
+
+
+def body_text(path: Path) -> str:
+    """A PDF's text, page by page, without each page's header and footer lines."""
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+    return "\n".join(FURNITURE.sub("", page) for page in pages).replace("\x00", "")
 
 
 def word_text(path: Path) -> str:
