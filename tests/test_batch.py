@@ -92,8 +92,9 @@ def test_an_edited_document_is_kept_and_the_rest_of_its_booking_is_written(one_b
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "2")
     assert result.exit_code == 1
     assert (f"one-bad-row.csv:row 4: kept {edited} as it is (changed since lessonpack wrote "
-            "it, so it still has the old details); the booking's other 5 documents are up to "
-            "date (1 written, 4 unchanged). Save your copy elsewhere and run again, or use "
+            f"it, so it still has the old details); the booking's other {PER_PACK - 1} documents "
+            f"are up to date (1 written, {PER_PACK - 2} unchanged). Save your copy elsewhere and "
+            "run again, or use "
             "--force to replace it") in result.stderr
     assert result.stderr.splitlines()[-1] == (
         "Built 2 of 3 bookings; 1 edited document kept as they were (named above); 1 failed")
@@ -118,7 +119,7 @@ def test_a_booking_whose_details_changed_writes_all_but_the_edited_document(tmp_
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"{bookings}:row 2: kept {edited} as it is (changed since lessonpack wrote it, so it "
-        "still has the old details); the booking's other 5 documents were written. Save "
+        f"still has the old details); the booking's other {PER_PACK - 1} documents were written. Save "
         "your copy elsewhere and run again, or use --force to replace it")
     assert result.stderr.splitlines()[-1] == (
         "Built 1 of 1 bookings; 1 edited document kept as they were (named above)")
@@ -194,8 +195,7 @@ def test_csv_saved_by_excel(tmp_path, name):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path, jobs):
     output = tmp_path / "output"
-    # Stopped while writing the second pack's third document: the first pack and two
-    # documents of the second are on disk.
+    # Stopped while writing the first pack's tenth document: nine are on disk.
     code, _, stderr = interrupt_cli_when_paused(
         tmp_path / "paused", "generator.output", "write_atomic", 10,
         "batch", str(BOOKINGS / "one-bad-row.csv"), "--lessons", str(LESSONS),
@@ -206,7 +206,8 @@ def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path,
     assert len(on_disk) == 9
     assert sorted(json.loads((output / "manifest.json").read_text())["files"]) == on_disk
     rerun = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", jobs)
-    assert rerun.stdout.splitlines()[-1] == f"Wrote {2 * PER_PACK - 8} documents to {output}/ (8 unchanged)"
+    assert rerun.stdout.splitlines()[-1] == (f"Wrote {2 * PER_PACK - 9} documents to {output}/ "
+                                             "(9 unchanged)")
 
 
 def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_path):
