@@ -102,3 +102,13 @@ def test_wrapping_keeps_every_word_and_every_letter():
     long = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
     lines = _wrap(long, "Helvetica", 10, 100)
     assert len(lines) > 1 and "".join(lines) == long  # broken, never cut off
+
+
+def test_a_footer_breaks_between_its_parts_not_inside_a_date():
+    from generator.render.pdf.text import _wrap_parts
+
+    footer = "Bedfordshire Police · St Mary's C of E Primary School · Year 6 (Oak) · 12 January 2027"
+    lines = _wrap_parts(footer, "Helvetica", 10, 300)
+    assert " ".join(lines) == footer
+    for part in ("Year 6 (Oak)", "12 January 2027"):
+        assert any(part in line for line in lines), (part, lines)

@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import DocMeta
 from .styles import CREAM, MUTED, RULE, _Look
-from .text import FONT, FONT_BOLD, _draw_text, _text_width, _wrap
+from .text import FONT, FONT_BOLD, _draw_text, _text_width, _wrap_parts
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -55,9 +55,9 @@ def _chrome(look: _Look, meta: DocMeta, logo: Path | None) -> _Chrome:
     if logo:
         logo_w = _logo_width(str(logo), size * 2.2)
         text_x, room = text_x + logo_w + size, room - logo_w - size
-    header = _wrap(meta.header_left, FONT_BOLD, size, max(room, look.measure / 4))
+    header = _wrap_parts(meta.header_left, FONT_BOLD, size, max(room, look.measure / 4))
     widest_label = pdfmetrics.stringWidth("Page 88 of 88", FONT, size)
-    footer = _wrap(meta.footer, FONT, size, look.measure - widest_label - size * 2)
+    footer = _wrap_parts(meta.footer, FONT, size, look.measure - widest_label - size * 2)
     return _Chrome(tuple(header), tuple(footer), text_x, size * 1.25)
 
 

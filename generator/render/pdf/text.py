@@ -134,3 +134,21 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
             word = word[cut:]
         lines.append(word)
     return lines or [""]
+
+
+def _wrap_parts(text: str, font: str, size: float, width: float, sep: str = " · ") -> list[str]:
+    """Like _wrap, but lines break between the parts `sep` joins ("St Mary's · Year 6
+    (Oak) · 12 January 2027"), so a date or a class is never split across lines unless
+    it is wider than a line by itself."""
+    lines: list[str] = []
+    for part in text.split(sep):
+        if lines and _text_width(f"{lines[-1]}{sep}{part}", font, size) <= width:
+            lines[-1] = f"{lines[-1]}{sep}{part}"
+            continue
+        if lines:  # the separator stays, at the end of the line it follows
+            lines[-1] += sep.rstrip()
+        if _text_width(part, font, size) <= width:
+            lines.append(part)
+        else:
+            lines += _wrap(part, font, size, width)
+    return lines or [""]
