@@ -272,6 +272,11 @@ class BandPlan(Record):
     remember: tuple[Text, ...] = Field(min_length=1)  # pupil-facing take-aways
     contacts: tuple[Id, ...] = Field(min_length=1)  # signposting, in order
 
+    def steps(self) -> tuple[Step, ...]:
+        """The timed steps in lesson order (the introduction first, when there is one)."""
+        first = (self.introduction,) if self.introduction else ()
+        return (*first, self.baseline, *self.activities, self.assessment, self.plenary)
+
 
 class LessonSpec(Record):
     id: Id

@@ -143,8 +143,7 @@ def _check_plans(lib: Library) -> list[Problem]:
                 continue
             at = ("bands", band_id)
             band = lib.band(band_id)
-            steps = [*([plan.introduction] if plan.introduction else []), plan.baseline,
-                     *plan.activities, plan.assessment, plan.plenary]
+            steps = plan.steps()
             total = sum(step.minutes for step in steps)
             if total != band.duration_minutes:
                 problems.append(file.problem(at, (

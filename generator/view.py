@@ -203,8 +203,7 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
     lesson = library.lessons[lesson_id]
     plan = lesson.bands[band_id]
     messages = library.messages()
-    steps = [plan.introduction] if plan.introduction else []
-    steps += [plan.baseline, *plan.activities, plan.assessment, plan.plenary]
+    steps = plan.steps()
     starts, minute = [], 0
     for step in steps:
         starts.append((minute, step))
