@@ -310,7 +310,7 @@ def edit_template(site: Path) -> None:
      ("worksheet-letter.pdf", "Where to get help")),
     (lambda site: None, ("--school", "Hillside"), PER_PACK, None),
     (lambda site: (site / "output" / PACK / "answer-key.pdf").unlink(), (), 1, None),
-    (lambda site: edit_scenario(site, "share-the-threat"), (), 0, None),  # not in this pack
+    (lambda site: edit_scenario(site, "share-the-edited-photo"), (), 0, None),  # not in this pack
 ], ids=["content", "profile", "template", "paper", "school", "deleted document",
         "content of another pack"])
 def test_a_rebuild_notices_every_change(site, change, extra, written, shows):
