@@ -144,7 +144,10 @@ def test_a_story_used_by_two_bands(lessons_copy):
 def test_a_decision_after_a_scene_the_story_lacks(lessons_copy):
     path = scenario_for(lessons_copy, "ks3")
     scenes = len(yaml.safe_load(path.read_text(encoding="utf-8"))["scenes"])
-    line = insert_after(path, r"^  - prompt: ", f"    after_scene: {scenes + 1}")
+    line = line_of(path, r"^    after_scene: \d+$")  # the story's first decision
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^    after_scene: \d+$", f"    after_scene: {scenes + 1}", text,
+                           count=1), encoding="utf-8")
     assert (f"{path}:{line}: after_scene is {scenes + 1} but the story has {scenes} scenes; "
             "give the scene the class hears before deciding") in problems(lessons_copy)
 
