@@ -135,11 +135,59 @@ def test_evidence_never_includes_the_picture(built, band):
 
 @pytest.mark.parametrize("band", ("ks4", "post16"))
 def test_older_bands_say_an_ai_made_image_of_an_under_18_is_illegal(built, band):
-    text = squash(pdf_text(built / LESSON / band / "answer-key.pdf"))
-    assert "AI-made sexual" in text and "pseudo-photograph" in text
+    # The worksheet asks the true-or-false question; the answer key gives the law.
+    assert "AI-made sexual" in squash(pdf_text(built / LESSON / band / "worksheet.pdf"))
+    assert "pseudo-photograph" in squash(pdf_text(built / LESSON / band / "answer-key.pdf"))
 
 
 def test_ks4_crisis_situation_signposts_samaritans_and_shout(built):
     text = squash(pdf_text(built / LESSON / "ks4" / "worksheet.pdf"))
     assert "can't see a way out" in text
     assert "Samaritans" in text and "116 123" in text and "85258" in text
+
+
+@pytest.mark.parametrize("band", BANDS)
+def test_tick_lists_name_only_people_met_before_the_stop(band):
+    # The class ticks the list before it decides, so no item may come from a later scene
+    # ("Bella shows Gran the chat" would answer the decision that follows).
+    for scenario_id in PLANS[band]["scenarios"]:
+        data = story(scenario_id)
+        stop = min(d["after_scene"] for d in data["decisions"])
+        told = " ".join(scene_text(s) + " " + " ".join(d["speaker"] for d in s.get("dialogue", []))
+                        for s in data["scenes"][:stop])
+        items = [w["sign"] for w in data["warning_signs"]]
+        items += [n["statement"] for n in data.get("not_warning_signs", [])]
+        for item in items:
+            for character in data["characters"]:
+                if character["name"] in item:
+                    assert character["name"] in told, (scenario_id, item)
+
+
+def test_the_safest_choice_is_not_always_in_the_same_place_or_the_longest():
+    places = []
+    for plan in PLANS.values():
+        for scenario_id in plan["scenarios"]:
+            for decision in story(scenario_id)["decisions"]:
+                options = decision["options"]
+                safest = next(i for i, o in enumerate(options) if o.get("safest"))
+                places.append(safest)
+                others = max(len(o["choice"]) for o in options if not o.get("safest"))
+                assert len(options[safest]["choice"]) <= others + 5, (scenario_id, decision["prompt"])
+    assert set(places) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("band", BANDS)
+def test_who_can_help_never_puts_the_pupil_in_the_victims_place(band):
+    for row in PLANS[band]["who_can_help"]:
+        situation = row["situation"]
+        assert not re.match(r"You\b", situation), situation
+        assert not re.search(r"\b(of you|your selfie|unless you)\b", situation), situation
+
+
+def test_ks4_remember_box_presents_the_law_as_protection(built):
+    text = squash(pdf_text(built / LESSON / "ks4" / "worksheet.pdf"))
+    assert "is the one doing wrong. The law is there to protect you." in text
+    assert "breaking the law" not in text
+    key = squash(pdf_text(built / LESSON / "ks4" / "answer-key.pdf"))
+    assert "has money an offender can demand" not in key
+    assert "The offender chose to target him." in key
