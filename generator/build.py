@@ -412,7 +412,7 @@ def render_document(nodes: Markup, view: BandView, document: Document,
         subject=f"{view.lesson.title}: online safety lesson for {view.band.name} "
                 f"(ages {view.band.ages})",
         author=view.profile.force_name,
-        header_left=view.lesson.title,
+        header_left=view.plan.title,  # the band's own title: ks2 pupils never read "blackmail"
         header_right=f"{view.band.name} · ages {view.band.ages}",
         footer=view.footer,
     )

@@ -46,7 +46,7 @@ def _title() -> str:
     from generator.content.loader import load_library
 
     library, _ = load_library(LESSONS)
-    return library.lessons[LESSON].title
+    return library.lessons[LESSON].bands["ks4"].title  # the band's title heads its pages
 
 
 def _files(folder: Path, variant: str, suffix: str) -> list[Path]:

@@ -78,7 +78,7 @@ class DocMeta:
     title: str  # e.g. "Online blackmail: worksheet"
     subject: str  # e.g. "Online safety lesson for Key Stage 3 (ages 11–14)"
     author: str  # the force, e.g. "Bedfordshire Police"
-    header_left: str  # lesson title
+    header_left: str  # the band's title for the lesson
     header_right: str  # band, e.g. "Key Stage 3 · Years 7–9"
     footer: str  # force name (and school/date when personalised)
     lang: str = "en-GB"
