@@ -110,6 +110,25 @@ def test_letter_is_from_the_force_and_school_with_local_help(testshire):
         assert "Designated Safeguarding Lead" in text and "class teacher" in text
 
 
+def test_letter_is_dated_when_sent_and_signed_by_teacher_and_officer(testshire, built):
+    text = squash(pdf_text(testshire / "parent-letter.pdf"))
+    top = text.split("Dear parent or carer")[0]
+    assert "Hillside Primary · Date: ____" in top  # dated when it is sent
+    assert "12 January 2027" not in top  # the lesson's date is in the first paragraph
+    assert "On 12 January 2027, Year 6 (Oak)" in text
+    assert "Class teacher:" in text and "Officer: PC Jo Test" in text
+    post16 = squash(pdf_text(built / "online-blackmail" / "post16" / "parent-letter.pdf"))
+    assert "Students may take a break" in post16 and "Pupils may" not in post16
+
+
+@pytest.mark.parametrize("name", ("parent-letter.pdf", "cards.pdf"))
+def test_a_local_force_on_101_joins_the_police_entry(built, name):
+    """The sample profile's force is on 101: the letter and the help cards give 101 once."""
+    text = squash(pdf_text(built / "pressure-images-help" / "ks4" / name))
+    assert text.count("101") == 1, text
+    assert "bedfordshire.police.uk" in text
+
+
 @pytest.mark.parametrize("lesson", LESSON_IDS)
 def test_ks2_letter_uses_no_excluded_word(built, lesson):
     ks2 = next(b for b in load(LESSONS / "bands.yaml")["bands"] if b["id"] == "ks2")
