@@ -18,6 +18,7 @@ from .model import (BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
                     ParentResource, Tactic)
 
 MIN_BOX_QUESTIONS = 8  # the briefing's answer bank, for every lesson and band
+MIN_OWN_QUESTIONS = 2  # of them, written for that lesson (so banks differ by lesson)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
                                   for c in kit.parent_contacts if c.contact in library.contacts),
             parent_resources=kit.parent_resources,
         )
-    questions = tuple(q for q in box.questions if _for(q, band_id, lesson_id)) if box else ()
+    # The lesson's own questions first, then those every lesson shares (file order in each).
+    found = [q for q in box.questions if _for(q, band_id, lesson_id)] if box else []
+    questions = tuple(sorted(found, key=lambda q: not q.lessons))
     frameworks: tuple[FrameworkView, ...] = ()
     for_parents = None
     if curriculum is not None:
@@ -79,8 +82,8 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
 
 def check_kit(lib: Library) -> list[Problem]:
     """Every band, lesson, contact and framework the kit files name exists; every pack
-    gets its answer bank, curriculum mapping and letter summary; no band's text uses a
-    word that band excludes."""
+    gets its answer bank (with questions of its lesson's own), curriculum mapping and
+    letter summary; no band's text uses a word that band excludes."""
     if not lib.bands:
         return []  # the loader already said why
     problems: list[Problem] = []
@@ -149,6 +152,12 @@ def check_kit(lib: Library) -> list[Problem]:
                     f"only {len(view.questions)} questions are for {lesson_id} {band_id}; the "
                     f"school briefing needs at least {MIN_BOX_QUESTIONS}: add questions whose "
                     f"'bands' include {band_id}"), warning=True))
+            own = sum(1 for q in view.questions if q.lessons)
+            if box_file is not None and own < MIN_OWN_QUESTIONS:
+                problems.append(box_file.problem(("questions",), (
+                    f"only {own} questions are written for {lesson_id} {band_id}; add at "
+                    f"least {MIN_OWN_QUESTIONS} whose 'lessons' include {lesson_id}, so the "
+                    "answer bank fits the lesson's stories"), warning=True))
             if cur_file is not None and not view.curriculum:
                 problems.append(cur_file.problem(("mappings",), (
                     f"no mapping is for {lesson_id} {band_id}; add one so the school "

@@ -110,6 +110,25 @@ def test_letter_is_from_the_force_and_school_with_local_help(testshire):
         assert "Designated Safeguarding Lead" in text and "class teacher" in text
 
 
+def test_letter_is_dated_when_sent_and_signed_by_teacher_and_officer(testshire, built):
+    text = squash(pdf_text(testshire / "parent-letter.pdf"))
+    top = text.split("Dear parent or carer")[0]
+    assert "Hillside Primary · Date: ____" in top  # dated when it is sent
+    assert "12 January 2027" not in top  # the lesson's date is in the first paragraph
+    assert "On 12 January 2027, Year 6 (Oak)" in text
+    assert "Class teacher:" in text and "Officer: PC Jo Test" in text
+    post16 = squash(pdf_text(built / "online-blackmail" / "post16" / "parent-letter.pdf"))
+    assert "Students may take a break" in post16 and "Pupils may" not in post16
+
+
+@pytest.mark.parametrize("name", ("parent-letter.pdf", "cards.pdf"))
+def test_a_local_force_on_101_joins_the_police_entry(built, name):
+    """The sample profile's force is on 101: the letter and the help cards give 101 once."""
+    text = squash(pdf_text(built / "pressure-images-help" / "ks4" / name))
+    assert text.count("101") == 1, text
+    assert "bedfordshire.police.uk" in text
+
+
 @pytest.mark.parametrize("lesson", LESSON_IDS)
 def test_ks2_letter_uses_no_excluded_word(built, lesson):
     ks2 = next(b for b in load(LESSONS / "bands.yaml")["bands"] if b["id"] == "ks2")
@@ -146,6 +165,70 @@ def test_briefing_answers_at_least_eight_questions_and_maps_the_curriculum(built
     assert "Bedfordshire Police" in text and "101" in text  # the local contact
 
 
+def briefing_questions(built, lesson, band) -> list[str]:
+    text = squash(pdf_text(built / lesson / band / "school-briefing.pdf"))
+    bank = text.split("Question box: likely questions and answers")[1].split("Curriculum mapping")[0]
+    return re.findall(r"\b\d+\. “([^”]+)”", bank)
+
+
+@pytest.mark.parametrize("band", BANDS)
+def test_each_lesson_has_its_own_question_bank(built, band):
+    banks = {lesson: briefing_questions(built, lesson, band) for lesson in LESSON_IDS}
+    for lesson, bank in banks.items():
+        assert len(bank) >= 8, (lesson, bank)
+        others = set().union(*(set(b) for other, b in banks.items() if other != lesson))
+        own = [q for q in bank if q not in others]
+        assert len(own) >= 2, (lesson, band, bank)
+    # Questions every lesson of the band shares come after those written for the lesson.
+    common = set.intersection(*(set(b) for b in banks.values()))
+    for bank in banks.values():
+        first_common = min(i for i, q in enumerate(bank) if q in common)
+        assert set(bank[first_common:]) <= common, bank
+
+
+def test_question_banks_fit_their_lessons_stories(built):
+    assert "What if someone from online wants to meet me?" in briefing_questions(
+        built, "whos-really-there", "ks2")
+    assert "Someone posted a funny photo of me and I hate it. What can I do?" in (
+        briefing_questions(built, "pressure-images-help", "ks2"))
+    assert 'I sent a friend\'s "new account" my login code. What now?' in (
+        briefing_questions(built, "whos-really-there", "ks4"))
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+@pytest.mark.parametrize("band", ("ks3", "ks4", "post16"))
+def test_banks_from_ks3_answer_a_friend_in_crisis(built, lesson, band):
+    assert "My friend says they can't see a way out. What do I do?" in briefing_questions(
+        built, lesson, band)
+    text = squash(pdf_text(built / lesson / band / "school-briefing.pdf"))
+    answer = text.split("My friend says they can't see a way out. What do I do?”")[1]
+    assert "Samaritans (116 123) and Shout (text SHOUT to 85258)" in answer.split("”")[0]
+
+
+def test_briefing_says_report_remove_acts_on_images_online(built):
+    text = squash(pdf_text(built / "online-blackmail" / "ks4" / "school-briefing.pdf"))
+    assert ("if it is online, Report Remove (Childline with the IWF) can help get it taken "
+            "down while they are under 18; it can't reach private chats") in text
+
+
+def test_each_lesson_maps_its_own_curriculum(built):
+    def mapping(lesson):
+        text = squash(pdf_text(built / lesson / "ks2" / "school-briefing.pdf"))
+        return text.split("Curriculum mapping")[1]
+
+    pih = mapping("pressure-images-help")
+    assert pih != mapping("online-blackmail")
+    assert "Asking before sharing a photo of someone" in pih
+    assert "Online reputation, ages 7–11" in pih
+    for heading in ("Relationships Education (primary): Online relationships",
+                    "Relationships Education (primary): Being safe",
+                    "Key Stage 2, Relationships: Safe relationships"):
+        assert heading in pih
+    ks4 = squash(pdf_text(built / "whos-really-there" / "ks4" / "school-briefing.pdf"))
+    assert "Relationships and Sex Education (secondary): Online and media; Being safe" in ks4
+    assert "ages 11–14" not in ks4
+
+
 def test_briefing_answers_removal_by_age_in_the_image(built):
     text = squash(pdf_text(built / "online-blackmail" / "post16" / "school-briefing.pdf"))
     assert "your age in the picture when it was taken" in text
@@ -171,6 +254,23 @@ def test_evaluation_record_fields_match_the_report_columns(testshire):
     assert pages(testshire / "evaluation-record.pdf") == 1
 
 
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+def test_evaluation_record_counts_a_show_of_hands_at_the_plans_own_steps(built, lesson):
+    """The confident counts are taken at the steps the plan has (the true-or-false
+    baseline and its second go), not at a tally no plan takes."""
+    for band in ("ks2", "ks4"):
+        plan = load(LESSONS / "specs" / f"{lesson}.yaml")["bands"][band]
+        text = squash(pdf_text(built / lesson / band / "evaluation-record.pdf"))
+        assert "show of hands" in text
+        assert "would you know what to do and whom to tell?" in text
+        assert f'At the baseline ("{plan["baseline"]["title"]}")' in text
+        assert f'at the end ("{plan["assessment"]["title"]}")' in text
+        assert "tally" not in text
+        for column, counts in (("baseline_confident", "Hands up for the question at the baseline"),
+                               ("end_confident", "Hands up for the same question at the end")):
+            assert f"{column} {counts}" in text
+
+
 # --- cards ---------------------------------------------------------------------------
 
 
@@ -187,28 +287,100 @@ def test_ks2_card_text_is_at_least_18_point(built, lesson):
     assert small == []
 
 
+CARD_SETS = {"scene-cards": "Story 1", "tactics-cards": "Tactics cards",
+             "feelings-cards": "Feelings cards", "help-cards": "Who can help cards"}
+
+
+def plan_uses(plan: dict) -> set[str]:
+    steps = [plan.get("introduction"), plan["baseline"], *plan["activities"],
+             plan["assessment"], plan["plenary"]]
+    return {use for step in steps if step for use in step.get("uses", ())}
+
+
+def first_stop(scenario: dict) -> int:
+    """The scene the story first stops after for a vote (its last scene: no stop)."""
+    last = len(scenario["scenes"])
+    stops = [min(d.get("after_scene") or last, last) for d in scenario["decisions"]]
+    return min(stops)
+
+
 @pytest.mark.parametrize("lesson", LESSON_IDS)
-def test_cards_hold_every_scene_and_every_card_set(built, testshire, lesson):
+def test_cards_hold_every_scene_and_the_card_sets_the_plan_uses(built, lesson):
     spec = load(LESSONS / "specs" / f"{lesson}.yaml")
     for band in BANDS:
+        plan = spec["bands"][band]
         text = squash(pdf_text(built / lesson / band / "cards.pdf"))
-        for number, scenario_id in enumerate(spec["bands"][band]["scenarios"], 1):
+        uses = plan_uses(plan)
+        for card_set, heading in CARD_SETS.items():
+            assert (heading in text) == (card_set in uses), (band, card_set)
+        if "scene-cards" not in uses:
+            continue
+        for number, scenario_id in enumerate(plan["scenarios"], 1):
             scenario = load(LESSONS / "scenarios" / f"{scenario_id}.yaml")
             scenes = len(scenario["scenes"])
             assert f"Story {number} · Scene {scenes}" in text
             assert f"Story {number} · Scene {scenes + 1}" not in text
-        for heading in ("Tactics cards", "Feelings cards", "Who can help cards",
-                        "A trusted adult", "Childline", "0800 1111"):
-            assert heading in text
-    help_cards = squash(pdf_text(testshire / "cards.pdf"))
-    assert "Testshire Youth Line" in help_cards and "01632 960555" in help_cards
+        if "help-cards" in uses:
+            for heading in ("A trusted adult", "Childline", "0800 1111"):
+                assert heading in text
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+@pytest.mark.parametrize("band", ("ks2", "ks4"))
+def test_scene_cards_keep_each_ending_back_until_the_class_decides(built, lesson, band):
+    """Scenes after a story's first stop are printed after the "After the class decides"
+    heading, on sheets of their own, each card marked; scenes before it come first."""
+    plan = load(LESSONS / "specs" / f"{lesson}.yaml")["bands"][band]
+    path = built / lesson / band / "cards.pdf"
+    pages_text = [squash(page.extract_text()) for page in PdfReader(path).pages]
+    text = " ".join(pages_text)
+    later = [p for p, page in enumerate(pages_text) if "After the class decides Keep" in page]
+    stops = {}
+    for number, scenario_id in enumerate(plan["scenarios"], 1):
+        scenario = load(LESSONS / "scenarios" / f"{scenario_id}.yaml")
+        stops[number] = (first_stop(scenario), len(scenario["scenes"]))
+    if all(stop == last for stop, last in stops.values()):
+        assert not later
+        return
+    assert len(later) == 1
+    sheets = " ".join(pages_text[later[0]:])
+    before = " ".join(pages_text[:later[0]])
+    assert "After the class decides" not in before.replace(
+        '"After the class decides"', "")  # only named in the instructions
+    for number, (stop, last) in stops.items():
+        for scene in range(1, last + 1):
+            title = f"Story {number} · Scene {scene}"
+            if scene <= stop:
+                assert title in before and title not in sheets, title
+            else:
+                assert title in sheets and title not in before, title
+                assert f"{title} After the class decides" in sheets, title
+    assert text.count("Story 1 · Scene 1 ") == 1
 
 
 def test_feelings_cards_are_words(built):
-    text = pdf_text(built / "online-blackmail" / "ks3" / "cards.pdf")
+    lesson, band = next((lesson, band) for lesson in LESSON_IDS for band in ("ks3", "ks4")
+                        if "feelings-cards" in plan_uses(
+                            load(LESSONS / "specs" / f"{lesson}.yaml")["bands"][band]))
+    text = pdf_text(built / lesson / band / "cards.pdf")
     for word in ("Worried", "Scared", "Ashamed", "Relieved"):
         assert word in text
     assert not re.search("[\U0001F300-\U0001FAFF]", text)  # no emoji
+
+
+def test_report_remove_card_says_what_it_can_reach(built, testshire):
+    text = squash(pdf_text(built / "pressure-images-help" / "ks4" / "cards.pdf"))
+    assert ("Report Remove childline.org.uk/remove Childline with the IWF. If a nude or "
+            "semi-nude image of you is online, it can help get it taken down while you are "
+            "under 18. It can't reach private chats.") in text
+    assert "Gets a nude" not in text
+
+
+def test_help_cards_carry_the_forces_local_contact(testshire):
+    plan = load(LESSONS / "specs" / "whos-really-there.yaml")["bands"]["ks2"]
+    assert "help-cards" in plan_uses(plan)
+    help_cards = squash(pdf_text(testshire / "cards.pdf"))
+    assert "Testshire Youth Line" in help_cards and "01632 960555" in help_cards
 
 
 # --- building only some documents; what a pack holds ---------------------------------
@@ -304,3 +476,16 @@ def test_a_lesson_missing_from_the_question_box_is_a_warning(lessons_copy):
     assert "only 0 questions are for online-blackmail ks2" in result.output
     strict = run_cli("validate", "--lessons", str(lessons_copy), "--strict")
     assert strict.exit_code == 1
+
+
+def test_a_bank_with_no_questions_of_the_lessons_own_is_a_warning(lessons_copy):
+    path = lessons_copy / "question-box.yaml"
+    data = load(path)
+    for question in data["questions"]:
+        question.pop("lessons", None)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_cli("validate", "--lessons", str(lessons_copy))
+    assert result.exit_code == 0, result.output
+    assert ("only 0 questions are written for online-blackmail ks2; add at least 2 whose "
+            "'lessons' include online-blackmail") in result.output
+    assert run_cli("validate", "--lessons", str(lessons_copy), "--strict").exit_code == 1
