@@ -78,7 +78,7 @@ def _options(options: BuildOptions, leave_out) -> dict:
 def code_digest() -> str:
     """A hash of lessonpack's own modules: what turns the inputs into documents."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -87,7 +87,8 @@ def code_digest() -> str:
 def build_key(options: BuildOptions) -> str:
     """A hash of every option that can change what the build writes."""
     chosen = _options(options, NOT_AFFECTING_OUTPUT)
-    chosen["version"] = code_digest()
+    chosen["version"] = __version__
+    chosen["code"] = code_digest()
     chosen["cwd"] = os.getcwd()  # warnings name files relative to it
     return sha256(json.dumps(chosen, sort_keys=True).encode())
 
@@ -110,7 +111,7 @@ def build_fingerprint(options: BuildOptions) -> tuple[str, str]:
 def document_options_key(options: BuildOptions) -> str:
     """What, of the options, goes into every document's digest."""
     chosen = _options(options, {**NOT_AFFECTING_OUTPUT, **NOT_IN_DOCUMENTS})
-    return json.dumps(chosen, sort_keys=True) + code_digest()
+    return json.dumps(chosen, sort_keys=True) + __version__ + code_digest()
 
 
 class InputDigests:
