@@ -76,6 +76,9 @@ _OLDER_WORDS = {
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
+ONE_SHEET_MOST_LINES = 2
+
+
 def lines_for(answer: str, most: int = 4) -> int:
     """Write-in lines for an answer: one a sentence of the answer the key gives (1..most)."""
     return max(1, min(most, len(_SENTENCE_END.findall(answer.strip()))))
@@ -184,6 +187,11 @@ class BandView:
 
         return (page_budget("worksheet", self.band.id) or 4) <= 2
 
+    @property
+    def decisions(self) -> tuple[tuple[ScenarioView, Decision], ...]:
+        """Every decision of the lesson, in story order, with its story."""
+        return tuple((s, d) for s in self.scenarios for d in s.decisions)
+
     def section(self, section_id: str) -> Optional[Section]:
         return next((s for s in self.sections if s.id == section_id), None)
 
@@ -195,7 +203,9 @@ class BandView:
         return [RESOURCE_NAMES.get(u, u) for u in step.uses]
 
     def lines(self, answer: str) -> int:
-        return lines_for(answer)
+        """Write-in lines for an answer; two at most on a one-sheet worksheet (ks2, ks3),
+        whose pupils answer in a few words."""
+        return lines_for(answer, ONE_SHEET_MOST_LINES if self.one_sheet else 4)
 
 
 def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
