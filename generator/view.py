@@ -3,6 +3,8 @@ ordered and joined, so templates only lay things out."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -186,6 +188,16 @@ class BandView:
         from .budgets import page_budget
 
         return (page_budget("worksheet", self.band.id) or 4) <= 2
+
+    @property
+    def contacts_checked(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """When the contacts were last checked, by month ("October 2026"), newest first,
+        with the contacts checked that month."""
+        months: dict[tuple[int, int], list[str]] = {}
+        for c in self.contacts:
+            months.setdefault((c.last_verified.year, c.last_verified.month), []).append(c.name)
+        return tuple((dt.date(y, m, 1).strftime("%B %Y"), tuple(names))
+                     for (y, m), names in sorted(months.items(), reverse=True))
 
     @property
     def decisions(self) -> tuple[tuple[ScenarioView, Decision], ...]:
