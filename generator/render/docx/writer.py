@@ -61,7 +61,8 @@ class _Writer:
             handler(self, node, container, width, in_note)
             if i + 1 < len(nodes) and isinstance(nodes[i + 1], m.Lines):
                 # A question stays on the page of the lines its answer is written on.
-                last = _block_parent(container)[-1] if len(_block_parent(container)) else None
+                last = next((el for el in reversed(_block_parent(container))
+                             if el.tag in (_P, _TBL)), None)
                 if last is not None and last.tag == _P:
                     _keep_with_next(last)
 

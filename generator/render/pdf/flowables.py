@@ -400,10 +400,14 @@ class _Items(Flowable):
     so falls back to splitting anywhere the page allows."""
 
     def __init__(self, items: list[Flowable], frame_height: float,
-                 space_before: float = 0.0, space_after: float = 0.0):
+                 space_before: float | None = None, space_after: float | None = None):
+        """Space before and after: as given, else the first item's and the last's."""
         super().__init__()
         self.items, self.frame_height = items, frame_height
-        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.spaceBefore = (space_before if space_before is not None
+                            else items[0].getSpaceBefore() if items else 0.0)
+        self.spaceAfter = (space_after if space_after is not None
+                           else items[-1].getSpaceAfter() if items else 0.0)
 
     def wrap(self, availWidth, availHeight):
         self._heights = [f.wrapOn(self.canv, availWidth, 1e6)[1] for f in self.items]
