@@ -262,8 +262,11 @@ class _Builder:
             *[("ALIGN", (i, 0), (i, -1), "CENTER") for i in sorted(tick_cols)],
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            # 0.25 and 0.4 of the font size above and below a row's text: rows read
+            # apart, and a plan's timings table leaves page 1 room for the rest of the
+            # crib sheet.
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
             ("GRID", (0, 0), (-1, -1), 0.6, RULE),
             ("BOX", (0, 0), (-1, -1), 1, ACCENT),
         ]
