@@ -216,3 +216,15 @@ def test_a_table_split_across_pages_keeps_at_least_two_body_rows_on_each_side():
         assert all("Statement" in text for text in page_texts(pdf) if "Row" in text)
         seen_split = seen_split or len(counts) == 2
     assert seen_split
+
+
+def test_a_tick_columns_header_word_is_never_broken_even_in_large_print():
+    table = ('<document><table widths="76,12,12"><tr><th>Tick true or false.</th><th>True</th>'
+             '<th>False</th></tr><tr><td>People online are always who they say.</td>'
+             '<td><tick label="True"/></td><td><tick label="False"/></td></tr></table></document>')
+    large = PageStyle(body_size=18, leading=1.5, large_print=True)
+    (where,) = positions(render("pdf", table, large))
+    assert "False" in where and "Fals" not in where  # one word on one line
+    true_x, true_y = where["True"]
+    false_x, false_y = where["False"]
+    assert abs(true_y - false_y) < 1 and false_x > true_x

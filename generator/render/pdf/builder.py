@@ -27,7 +27,7 @@ from .flowables import (
 )
 from .rl_private import _KeepWithNext, _Para
 from .styles import MIN_SIDE_MARGIN, ACCENT, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
-from .text import FONT, FONT_BOLD, _markup
+from .text import FONT, FONT_BOLD, _markup, _text_width
 
 CUT_DASH = (4, 3)  # dashed cut lines round cards: 4 pt on, 3 pt off
 COLUMN_GAP = 1.5  # between columns, in font sizes
@@ -253,9 +253,24 @@ class _Builder:
             data.append(cells)
             if r == header_rows and row.cells and row.is_header:
                 header_rows += 1
-        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
-        widths = [f"{p:.4f}%" for p in _percentages(node.widths, ncols)]
         pad = self.look.size * 0.5
+        percents = _percentages(node.widths, ncols)
+        if tick_cols and len(tick_cols) < ncols:
+            # A tick column is at least as wide as its header word ("False" in large
+            # print), never broken mid-word; the widest other column gives up the room.
+            need = {i: 100 * (max((_text_width(m.plain_text(row.cells[i].content), FONT_BOLD,
+                                               self.look.size)
+                                   for row in rows if i < len(row.cells)), default=0)
+                              + 2 * pad + 1) / self.look.measure
+                    for i in tick_cols}
+            for i, least in sorted(need.items()):
+                if percents[i] < least:
+                    widest = max((j for j in range(ncols) if j not in tick_cols),
+                                 key=lambda j: percents[j])
+                    percents[widest] -= least - percents[i]
+                    percents[i] = least
+        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
+        widths = [f"{p:.4f}%" for p in percents]
         commands = [
             ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
