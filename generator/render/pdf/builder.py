@@ -26,7 +26,7 @@ from .flowables import (
     _WriteLines,
 )
 from .rl_private import _KeepWithNext, _Para
-from .styles import MIN_SIDE_MARGIN, ACCENT, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
+from .styles import ACCENT, MIN_SIDE_MARGIN, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
 from .text import FONT, FONT_BOLD, _markup, _text_width
 
 CUT_DASH = (4, 3)  # dashed cut lines round cards: 4 pt on, 3 pt off
