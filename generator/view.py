@@ -3,6 +3,8 @@ ordered and joined, so templates only lay things out."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -74,6 +76,9 @@ _OLDER_WORDS = {
 }
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+ONE_SHEET_MOST_LINES = 2
 
 
 def lines_for(answer: str, most: int = 4) -> int:
@@ -184,6 +189,21 @@ class BandView:
 
         return (page_budget("worksheet", self.band.id) or 4) <= 2
 
+    @property
+    def contacts_checked(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """When the contacts were last checked, by month ("October 2026"), newest first,
+        with the contacts checked that month."""
+        months: dict[tuple[int, int], list[str]] = {}
+        for c in self.contacts:
+            months.setdefault((c.last_verified.year, c.last_verified.month), []).append(c.name)
+        return tuple((dt.date(y, m, 1).strftime("%B %Y"), tuple(names))
+                     for (y, m), names in sorted(months.items(), reverse=True))
+
+    @property
+    def decisions(self) -> tuple[tuple[ScenarioView, Decision], ...]:
+        """Every decision of the lesson, in story order, with its story."""
+        return tuple((s, d) for s in self.scenarios for d in s.decisions)
+
     def section(self, section_id: str) -> Optional[Section]:
         return next((s for s in self.sections if s.id == section_id), None)
 
@@ -195,7 +215,9 @@ class BandView:
         return [RESOURCE_NAMES.get(u, u) for u in step.uses]
 
     def lines(self, answer: str) -> int:
-        return lines_for(answer)
+        """Write-in lines for an answer; two at most on a one-sheet worksheet (ks2, ks3),
+        whose pupils answer in a few words."""
+        return lines_for(answer, ONE_SHEET_MOST_LINES if self.one_sheet else 4)
 
 
 def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,

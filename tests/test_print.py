@@ -223,11 +223,23 @@ def test_worksheet_twin_reads_well_with_a_screen_reader(built):
     assert any(t.startswith("\u2610\t") for t in texts)
     # Every data table repeats its header row on each page.
     grid = document.styles["Table Grid"].style_id
-    grids = [t for t in body.iter(qn("w:tbl"))
-             if t.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}").get(qn("w:val")) == grid]
+
+    def style_of(table):
+        style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        return None if style is None else style.get(qn("w:val"))
+
+    grids = [t for t in body.iter(qn("w:tbl")) if style_of(t) == grid]
     assert len(grids) >= 1  # true or false
     for table in grids:
         assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    # Side-by-side columns are a borderless layout table with no header row, read cell by
+    # cell: story 1's tick list, then story 2's.
+    layouts = [t for t in body.iter(qn("w:tbl")) if style_of(t) is None]
+    assert layouts
+    for table in layouts:
+        assert table.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is None
+    assert texts.index(next(t for t in texts if t.startswith("Story 1:"))) < \
+        texts.index(next(t for t in texts if t.startswith("Story 2:")))
     # Document language and properties.
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"

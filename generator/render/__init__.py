@@ -44,6 +44,14 @@ Block markup
     <field label="Name"/>       a label (required) and a ruled line to write on; equal widths
     <field label="Date">4 March 2026</field>  text already filled in on the line
   </fields>
+  <columns>                      blocks side by side (a tick list per story): 2 or 3
+    <column>…</column>          <column>s of equal width, each holding blocks (no
+    <column>…</column>          <columns>, <pagebreak/> or <cards>). Read column by
+  </columns>                    column: the PDF sets them side by side and moves them
+                                whole to the next page unless taller than a page (or
+                                breakable="true": then each column continues overleaf);
+                                Word writes a borderless table of one row, a cell a
+                                column, so a screen reader reads column 1, then column 2
   <pagebreak/>
   <slide title="…" layout="…">  one slide of a .pptx deck (the only block a deck holds);
                                 layout is "Title Slide", "Section Header" or "Title and

@@ -130,6 +130,7 @@ class Row:
 class Table(Block):
     rows: tuple[Row, ...]
     widths: Optional[tuple[float, ...]] = None  # per cent of the text width, one per column
+    wide: bool = False  # PDF: may reach into the right margin, as columns do
 
     @property
     def columns(self) -> int:
@@ -202,6 +203,17 @@ class Cards(Block):
 
 
 @dataclass(frozen=True)
+class Columns(Block):
+    """Blocks set side by side in 2 or 3 columns of equal width (short tick lists, two
+    stories' decisions). They are read column by column: all of the first, then the
+    second. The columns move whole to the next page unless they are taller than a page
+    or `breakable`, when each column continues overleaf."""
+
+    columns: tuple[tuple[Block, ...], ...]
+    breakable: bool = False
+
+
+@dataclass(frozen=True)
 class Document:
     """The parsed root element: the blocks of one document."""
 
@@ -211,6 +223,7 @@ class Document:
 
 MAX_LINES = 60
 MAX_CARD_COLUMNS = 4
+MIN_COLUMNS, MAX_COLUMNS = 2, 3  # <column>s in a <columns> block
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
 
 
@@ -428,7 +441,7 @@ def _list(p: Parser, el: ET.Element) -> ListBlock:
 
 @block("table")
 def _table(p: Parser, el: ET.Element) -> Table:
-    p.attrs(el, optional=("widths",))
+    p.attrs(el, optional=("widths", "wide"))
     rows = []
     for tr in p.children(el, "tr"):
         p.attrs(tr)
@@ -440,13 +453,13 @@ def _table(p: Parser, el: ET.Element) -> Table:
             p.attrs(cell)
             cells.append(_cell(p, cell))
         rows.append(Row(tuple(cells)))
-    table = Table(tuple(rows))
+    table = Table(tuple(rows), wide=p.boolean(el, "wide"))
     if el.get("widths") is not None:
         widths = p.numbers(el, "widths")
         if len(widths) != table.columns:
             p.fail(el, f"widths gives {len(widths)} column widths but the table has "
                        f"{table.columns} columns")
-        table = Table(table.rows, widths)
+        table = Table(table.rows, widths, table.wide)
     return table
 
 
@@ -504,6 +517,31 @@ def _fields(p: Parser, el: ET.Element) -> Fields:
             p.fail(field[0], "not allowed inside <field>, which holds only plain text")
         fields.append(Field(field.get("label"), field.text or ""))
     return Fields(tuple(fields) or (Field("Name"),))
+
+
+# Blocks that make no sense in a column: page-wide layout.
+_NOT_IN_A_COLUMN = {"columns": "columns cannot be nested", "pagebreak": "a page break "
+                    "inside a column means nothing", "cards": "cards set their own columns",
+                    "slide": "slides belong to a deck, not a page"}
+
+
+@block("columns")
+def _columns(p: Parser, el: ET.Element) -> Columns:
+    p.attrs(el, optional=("breakable",))
+    columns = []
+    for column in p.children(el, "column"):
+        p.attrs(column)
+        for child in column:
+            if child.tag in _NOT_IN_A_COLUMN:
+                p.fail(child, f"not allowed inside <column>: {_NOT_IN_A_COLUMN[child.tag]}")
+        blocks = p.blocks(column)
+        if not blocks:
+            p.fail(column, "holds no blocks; leave the column out instead")
+        columns.append(blocks)
+    if not MIN_COLUMNS <= len(columns) <= MAX_COLUMNS:
+        p.fail(el, f"holds {len(columns)} <column>; it takes {MIN_COLUMNS} to {MAX_COLUMNS} "
+                   "(one column: write its blocks without <columns>)")
+    return Columns(tuple(columns), p.boolean(el, "breakable"))
 
 
 @block("pagebreak")

@@ -22,6 +22,8 @@ HEADER_SHADING = "D9D9D9"  # light grey: readable in greyscale print
 AFTER_TABLE_PT = 8  # space between a table and the paragraph after it
 LIST_END_PT = 8  # after a list's last item, as after a paragraph
 
+COLUMN_CELL_MARGIN = 108  # twips each side of a column's cell (Word's default)
+
 LINE_BREAK = object()  # <br/> among the pieces of inline text
 
 # Markup whitespace (template indentation) collapses like HTML; no-break spaces survive.
@@ -52,11 +54,17 @@ class _Writer:
     # the container is the document body or a table cell (python-docx BlockItemContainer).
     def blocks(self, nodes: tuple[m.Block, ...], container, width: int,
                in_note: bool = False) -> None:
-        for node in nodes:
+        for i, node in enumerate(nodes):
             handler = self._HANDLERS.get(type(node))
             if handler is None:
                 raise m.unsupported(node, "Word", self.source)
             handler(self, node, container, width, in_note)
+            if i + 1 < len(nodes) and isinstance(nodes[i + 1], m.Lines):
+                # A question stays on the page of the lines its answer is written on.
+                last = next((el for el in reversed(_block_parent(container))
+                             if el.tag in (_P, _TBL)), None)
+                if last is not None and last.tag == _P:
+                    _keep_with_next(last)
 
     def paragraph(self, container, style: str):
         follows_table = _last_block_tag(container) == _TBL
@@ -190,8 +198,34 @@ class _Writer:
         para.paragraph_format.space_after = Pt(10)
 
     def lines(self, node: m.Lines, container, width, in_note):
-        for _ in range(max(0, min(node.count, m.MAX_LINES))):
-            self.paragraph(container, "Write-in Line")
+        """Write-in lines, kept together on one page (each keeps with the next)."""
+        count = max(0, min(node.count, m.MAX_LINES))
+        for i in range(count):
+            para = self.paragraph(container, "Write-in Line")
+            if i < count - 1:
+                _keep_with_next(xml(para))
+
+    def columns(self, node: m.Columns, container, width, in_note):
+        """A borderless table of one row, a cell a column: read in order, the whole of
+        column 1, then column 2, as a screen reader reads a table's cells. The row
+        never splits across pages unless the columns are breakable."""
+        self._flush_page_break(container)
+        count = len(node.columns)
+        col_widths = [width // count] * count
+        table = container.add_table(rows=0, cols=count)
+        _no_borders(xml(table).tblPr)
+        _fix_table_width(table, col_widths)
+        cells = _add_row(table, col_widths, header=False)
+        if node.breakable:
+            tr_pr = xml(table.rows[0]).trPr
+            tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
+        margin = 2 * COLUMN_CELL_MARGIN
+        for cell, blocks in zip(cells, node.columns):
+            first = xml(cell).find(_P)
+            self.blocks(blocks, cell, width // count - margin, in_note)
+            xml(cell).remove(first)  # the empty paragraph every new cell starts with
+            if xml(cell)[-1].tag != qn("w:p"):
+                cell.add_paragraph()  # Word requires a cell to end with a paragraph
 
     def pagebreak(self, node: m.PageBreak, container, width, in_note):
         if container is self.doc:  # a break inside a box or table cell means nothing
@@ -225,7 +259,7 @@ class _Writer:
     _HANDLERS = {
         m.Heading: heading, m.Paragraph: para, m.Answer: answer, m.ListBlock: listing,
         m.Table: table, m.Box: box, m.Note: note, m.Checklist: checklist, m.Lines: lines,
-        m.Fields: fields, m.PageBreak: pagebreak,
+        m.Fields: fields, m.PageBreak: pagebreak, m.Columns: columns,
     }  # fmt: skip
 
 
@@ -269,6 +303,20 @@ def _inline(para, content: m.Inline, bold: bool = False) -> list[tuple[object, b
     for text, is_bold in written:
         _add_run(para, "\n" if text is LINE_BREAK else text, bold=is_bold and text is not LINE_BREAK)
     return written
+
+
+def _no_borders(tbl_pr) -> None:
+    """No borders on a layout table (columns), whatever its default style draws."""
+    from docx.oxml import OxmlElement
+
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription")
 
 
 def _tick(para, checked: bool) -> None:

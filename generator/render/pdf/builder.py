@@ -13,12 +13,58 @@ from reportlab.platypus import (
 )
 
 from .. import markup as m
-from .flowables import _CheckItem, _Fields, _Panel, _PanelStyle, _Rule, _TickCell, _WriteLines
+from .flowables import (
+    MIN_ITEMS_EACH_SIDE,
+    _CheckItem,
+    _Columns,
+    _Fields,
+    _Items,
+    _Panel,
+    _PanelStyle,
+    _Rule,
+    _TickCell,
+    _WriteLines,
+)
 from .rl_private import _KeepWithNext, _Para
-from .styles import ACCENT, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
-from .text import FONT, FONT_BOLD, _markup
+from .styles import ACCENT, MIN_SIDE_MARGIN, MUTED, RULE, TINT, TINT_LIGHT, TINT_STRONG, _Look
+from .text import FONT, FONT_BOLD, _markup, _text_width
 
 CUT_DASH = (4, 3)  # dashed cut lines round cards: 4 pt on, 3 pt off
+COLUMN_GAP = 1.5  # between columns, in font sizes
+
+
+class _Table(Table):
+    """A table that splits only between rows and keeps at least MIN_ITEMS_EACH_SIDE body
+    rows on each page: never a header with one row under it, never a last row alone.
+    (Only a table taller than a page that cannot be split so splits where it must.)"""
+
+    _frame_height = float("inf")
+    spread = 0.0  # how far it may reach into the right margin
+
+    def wrap(self, availWidth, availHeight):
+        width, height = super().wrap(availWidth + self.spread, availHeight)
+        return min(width, availWidth), height
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth + self.spread, availHeight)
+        for part in parts:
+            if isinstance(part, _Table):
+                part._frame_height, part.spread = self._frame_height, self.spread
+        return parts
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
+        n = super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans)
+        rows = len(self._rowHeights)
+        if n >= rows:
+            return n
+        header = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+        least = MIN_ITEMS_EACH_SIDE
+        n = min(n, rows - least)
+        if n - header < least:
+            if sum(self._rowHeights) > self._frame_height:
+                return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans)
+            return 0  # too few rows fit here: the table moves to the next page
+        return n
 
 
 # --- block markup -> flowables ---------------------------------------------------------
@@ -55,6 +101,11 @@ class _Builder:
         pending: list[Flowable] = []
         for i, node in enumerate(nodes):
             flowables = self.block(node)
+            if top and (isinstance(node, m.Columns) or isinstance(node, m.Table) and node.wide):
+                # On the page (not in a box), columns and a wide table may reach into the
+                # right margin, to the least margin: their lines are short.
+                for f in flowables:
+                    f.spread = self._spread()
             if not flowables:
                 continue
             nxt = nodes[i + 1] if i + 1 < len(nodes) else None
@@ -93,8 +144,12 @@ class _Builder:
             return [self._panel(self.blocks(node.blocks, top=False), node.title, self.note,
                                 s * 0.6)]
         if isinstance(node, m.Checklist):
-            return [_CheckItem(_Para(_inline(item.content), st["item"]), s, item.checked)
-                    for item in node.items]
+            return [_Items([_CheckItem(_Para(_inline(item.content), st["item"]), s, item.checked)
+                            for item in node.items], self.look.frame_height)]
+        if isinstance(node, m.Columns):
+            columns = [self.blocks(column, top=False) for column in node.columns]
+            return [_Columns(columns, s * COLUMN_GAP, self.look.frame_height,
+                             3 * st["p"].leading, node.breakable)]
         if isinstance(node, m.Lines):
             return [_WriteLines(max(1, node.count), self._write_gap(), s * 0.6,
                                 self.look.frame_height)]
@@ -144,6 +199,9 @@ class _Builder:
         table.spaceBefore, table.spaceAfter = s * 0.3, s * 0.9
         return table
 
+    def _spread(self) -> float:
+        return max(0.0, self.look.side_margin - MIN_SIDE_MARGIN)
+
     def _write_gap(self) -> float:
         return max(1.0 * cm, self.look.size * 2.2)  # ~1 cm for 12 pt, wider for large print
 
@@ -153,11 +211,13 @@ class _Builder:
         panel.spaceBefore, panel.spaceAfter = self.look.size * 0.3, space_after
         return panel
 
-    def _list(self, node: m.ListBlock) -> ListFlowable:
+    def _list(self, node: m.ListBlock) -> _Items:
+        """The list's items, bullets or numbers drawn by reportlab, in a run that splits
+        only between items, at least two on each side."""
         s = self.look.size
         items = [ListItem(_Para(_inline(li), self.st["li"])) for li in node.items]
         numbered = node.numbered
-        return ListFlowable(
+        flowable = ListFlowable(
             items,
             bulletType="1" if numbered else "bullet",
             start=None if numbered else "\u2022",
@@ -167,8 +227,9 @@ class _Builder:
             bulletColor=ACCENT,
             leftIndent=s * (2.0 if numbered else 1.5),
             bulletDedent=s * (1.6 if numbered else 1.1),
-            spaceAfter=s * 0.6,
         )
+        return _Items(list(flowable.split(self.look.measure, self.look.frame_height)),
+                      self.look.frame_height, space_after=s * 0.6)
 
     def _table(self, node: m.Table) -> Table | None:
         rows = node.rows
@@ -192,17 +253,35 @@ class _Builder:
             data.append(cells)
             if r == header_rows and row.cells and row.is_header:
                 header_rows += 1
-        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
-        widths = [f"{p:.4f}%" for p in _percentages(node.widths, ncols)]
         pad = self.look.size * 0.5
+        percents = _percentages(node.widths, ncols)
+        if tick_cols and len(tick_cols) < ncols:
+            # A tick column is at least as wide as its header word ("False" in large
+            # print), never broken mid-word; the widest other column gives up the room.
+            need = {i: 100 * (max((_text_width(m.plain_text(row.cells[i].content), FONT_BOLD,
+                                               self.look.size)
+                                   for row in rows if i < len(row.cells)), default=0)
+                              + 2 * pad + 1) / self.look.measure
+                    for i in tick_cols}
+            for i, least in sorted(need.items()):
+                if percents[i] < least:
+                    widest = max((j for j in range(ncols) if j not in tick_cols),
+                                 key=lambda j: percents[j])
+                    percents[widest] -= least - percents[i]
+                    percents[i] = least
+        # Per-cent strings: reportlab resolves them against the width a table gets, in a box too.
+        widths = [f"{p:.4f}%" for p in percents]
         commands = [
             ("FONT", (0, 0), (-1, -1), FONT, self.look.size),  # else cells set an unembedded Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             *[("ALIGN", (i, 0), (i, -1), "CENTER") for i in sorted(tick_cols)],
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            # 0.25 and 0.4 of the font size above and below a row's text: rows read
+            # apart, and a plan's timings table leaves page 1 room for the rest of the
+            # crib sheet.
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
             ("GRID", (0, 0), (-1, -1), 0.6, RULE),
             ("BOX", (0, 0), (-1, -1), 1, ACCENT),
         ]
@@ -211,8 +290,9 @@ class _Builder:
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), TINT),
                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 1.2, ACCENT),
             ]
-        table = Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=0,
-                        hAlign="LEFT", style=TableStyle(commands))
+        table = _Table(data, colWidths=widths, repeatRows=header_rows, splitInRow=0,
+                       hAlign="LEFT", style=TableStyle(commands))
+        table._frame_height = self.look.frame_height
         table.spaceBefore, table.spaceAfter = self.look.size * 0.3, self.look.size * 0.9
         return table
 

@@ -309,3 +309,133 @@ class _Rule(Flowable):
     def draw(self):
         self.canv.setFillColor(self.color)
         self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
+
+
+def _is_heading(f: Flowable) -> bool:
+    style = getattr(f, "style", None)
+    return getattr(style, "name", "") in ("h1", "h2", "h3", "title")
+
+
+class _Columns(Flowable):
+    """Stacks of flowables side by side, in columns of equal width `gap` apart, as tall
+    as the tallest. Moves whole to the next page when it does not fit, unless it is
+    taller than a page or breakable: then each column is split at the same height
+    (a heading never left at the foot of a column) and continues overleaf.
+
+    `spread`: how far the columns may reach into the right margin. The text column is
+    kept to ~70 characters a line for reading; columns' lines are far shorter, so on
+    the page (not inside a box) they may use the width up to the least margin."""
+
+    def __init__(self, columns: list[list[Flowable]], gap: float, frame_height: float,
+                 min_room: float, breakable: bool = False, spread: float = 0.0):
+        super().__init__()
+        self.columns, self.gap, self.frame_height = columns, gap, frame_height
+        self.min_room, self.breakable, self.spread = min_room, breakable, spread
+        firsts = [col[0] for col in columns if col]
+        lasts = [col[-1] for col in columns if col]
+        self.spaceBefore = max((f.getSpaceBefore() for f in firsts), default=0.0)
+        self.spaceAfter = max((f.getSpaceAfter() for f in lasts), default=0.0)
+
+    def _column_width(self, availWidth: float) -> float:
+        n = len(self.columns)
+        return (availWidth + self.spread - self.gap * (n - 1)) / n
+
+    def wrap(self, availWidth, availHeight):
+        if getattr(self, "width", None) == availWidth:
+            return self.width, self.height
+        inner = self._column_width(availWidth)
+        self._inner = inner
+        self._heights = [[f.wrapOn(self.canv, inner, 1e6)[1] for f in col]
+                         for col in self.columns]
+        self.width = availWidth
+        self.height = max((_stacked(col, hs) for col, hs in zip(self.columns, self._heights)),
+                          default=0.0)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        if (self.height <= self.frame_height and not self.breakable) or availHeight < self.min_room:
+            return []
+        firsts, rests = [], []
+        for col in self.columns:
+            first, rest = _split_stack(self.canv, col, self._inner, availHeight)
+            while first and rest and _is_heading(first[-1]):
+                rest.insert(0, first.pop())  # a heading goes on with what it heads
+            firsts.append(first)
+            rests.append(rest)
+        if not any(firsts) or not any(rests):
+            return []
+        args = (self.gap, self.frame_height, self.min_room, self.breakable, self.spread)
+        return [_Columns([c or [_Nothing()] for c in firsts], *args),
+                _Columns([c or [_Nothing()] for c in rests], *args)]
+
+    def draw(self):
+        for n, (col, hs) in enumerate(zip(self.columns, self._heights)):
+            x, y = n * (self._inner + self.gap), self.height
+            for i, (f, fh) in enumerate(zip(col, hs)):
+                if i:
+                    y -= max(col[i - 1].getSpaceAfter(), f.getSpaceBefore())
+                y -= fh
+                f.drawOn(self.canv, x, y)
+
+
+class _Nothing(Flowable):
+    """An empty place: a column that has ended while its neighbour continues."""
+
+    def wrap(self, availWidth, availHeight):
+        return availWidth, 0.0
+
+    def draw(self):
+        pass
+
+
+MIN_ITEMS_EACH_SIDE = 2  # a list or table split leaves at least this many on each page
+
+
+class _Items(Flowable):
+    """A run of list items (a bulleted or numbered list, a tick list) that splits only
+    between items and keeps at least MIN_ITEMS_EACH_SIDE of them on each side, so no
+    item is stranded alone at a page foot or head: a list too short to split that way
+    moves whole to the next page. Only a list taller than a page that cannot be split
+    so falls back to splitting anywhere the page allows."""
+
+    def __init__(self, items: list[Flowable], frame_height: float,
+                 space_before: float | None = None, space_after: float | None = None):
+        """Space before and after: as given, else the first item's and the last's."""
+        super().__init__()
+        self.items, self.frame_height = items, frame_height
+        self.spaceBefore = (space_before if space_before is not None
+                            else items[0].getSpaceBefore() if items else 0.0)
+        self.spaceAfter = (space_after if space_after is not None
+                           else items[-1].getSpaceAfter() if items else 0.0)
+
+    def wrap(self, availWidth, availHeight):
+        self._heights = [f.wrapOn(self.canv, availWidth, 1e6)[1] for f in self.items]
+        self.width, self.height = availWidth, _stacked(self.items, self._heights)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        n, least = len(self.items), MIN_ITEMS_EACH_SIDE
+        fits, used = 0, 0.0
+        for i, (f, h) in enumerate(zip(self.items, self._heights)):
+            gap = max(self.items[i - 1].getSpaceAfter(), f.getSpaceBefore()) if i else 0.0
+            if used + gap + h > availHeight:
+                break
+            used += gap + h
+            fits += 1
+        k = min(fits, n - least)
+        if k < least:
+            if self.height > self.frame_height:
+                return list(self.items)  # cannot keep the rule: let the page decide
+            return []
+        return [_Items(self.items[:k], self.frame_height, self.spaceBefore, 0.0),
+                _Items(self.items[k:], self.frame_height, 0.0, self.spaceAfter)]
+
+    def draw(self):
+        y = self.height
+        for i, (f, h) in enumerate(zip(self.items, self._heights)):
+            if i:
+                y -= max(self.items[i - 1].getSpaceAfter(), f.getSpaceBefore())
+            y -= h
+            f.drawOn(self.canv, 0, y)
