@@ -54,14 +54,14 @@ RESOURCE_NAMES = {
 WORKSHEET_WORDS = {
     "ks2": {
         "intro": "Your teacher will tell you the stories. There are no silly answers.",
-        "why": "why is it the best choice?",
+        "why": "why did you choose it?",
         "answer": "Best choice",
         "true_false": "Tick true or false for each sentence.",
         "help": "Who could help?",
     },
     "ks3": {
         "intro": "",
-        "why": "why is it the safest choice?",
+        "why": "why did you choose it?",
         "answer": "Safest",
         "true_false": "Tick true or false for each statement.",
         "help": "Who could help, and how?",
