@@ -184,8 +184,14 @@ def test_who_can_help_never_puts_the_pupil_in_the_victims_place(band):
         assert not re.search(r"\b(of you|your selfie|unless you)\b", situation), situation
 
 
-def test_ks4_remember_box_presents_the_law_as_protection(built):
-    text = squash(pdf_text(built / LESSON / "ks4" / "worksheet.pdf"))
+def test_ks4_key_messages_present_the_law_as_protection(built):
+    # The points to remember are on the key-messages slide (not the worksheet, where
+    # they would answer its true-or-false part).
+    from pptx import Presentation
+
+    deck = Presentation(str(built / LESSON / "ks4" / "slides.pptx"))
+    text = squash(" ".join(shape.text_frame.text for slide in deck.slides
+                           for shape in slide.shapes if shape.has_text_frame))
     assert "is the one doing wrong. The law is there to protect you." in text
     assert "breaking the law" not in text
     key = squash(pdf_text(built / LESSON / "ks4" / "answer-key.pdf"))
