@@ -117,7 +117,8 @@ def _documents_by_folder(names: Iterable[str]) -> dict[str, list[str]]:
 def _document_key(name: str) -> tuple:
     file = name.rsplit("/", 1)[-1]
     stem = next((s for s in DOCUMENT_ORDER if file.startswith(s)), None)
-    return (DOCUMENT_ORDER.index(stem) if stem else len(DOCUMENT_ORDER), file)
+    rank = DOCUMENT_ORDER.index(stem) if stem else len(DOCUMENT_ORDER)
+    return (rank, not file.endswith(".pdf"), file)  # a PDF before its Word twin
 
 
 def collect_packs(root: Path, document_names: Iterable[str]) -> list[Pack]:
