@@ -275,8 +275,12 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
 @click.option("--host", default=None, metavar="ADDRESS",
               help="Address to serve on (default 127.0.0.1: this computer only).")
 @click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option("--lesson", "lesson_ids", multiple=True, metavar="ID",
+              help="Show only this lesson (repeatable).")
+@click.option("--band", "band_ids", multiple=True, metavar="ID",
+              help="Show only this age band (repeatable).")
 def preview(lessons_dir, output_dir, templates_dir, profile_path, paper, large_print,
-            dyslexia_friendly, force, port, host, no_browser):
+            dyslexia_friendly, force, port, host, no_browser, lesson_ids, band_ids):
     """Build, show the packs in the browser, and rebuild on every save.
 
     \b
@@ -298,6 +302,8 @@ def preview(lessons_dir, output_dir, templates_dir, profile_path, paper, large_p
     args += [flag for flag, on in (("--large-print", large_print),
                                    ("--dyslexia-friendly", dyslexia_friendly),
                                    ("--force", force)) if on]
+    args += [arg for lesson in lesson_ids for arg in ("--lesson", lesson)]
+    args += [arg for band in band_ids for arg in ("--band", band)]
     watch = [lessons] + ([templates_dir] if templates_dir else []) \
         + ([profile_path] if profile_path else [])
     if host is None:
