@@ -108,6 +108,7 @@ class Preview:
         self.convert_lock = threading.Lock()
         self.images: OrderedDict[tuple, bytes] = OrderedDict()  # (sha, page, width) -> PNG
         self.converted: dict[str, bytes] = {}  # sha256 of a .docx/.pptx -> its PDF
+        self.converting: Optional[subprocess.Popen] = None  # LibreOffice, when at work
         self.scratch = Path(tempfile.mkdtemp(prefix="lessonpack-preview-"))
 
     # --- building ---------------------------------------------------------------------
@@ -186,8 +187,17 @@ class Preview:
             except subprocess.TimeoutExpired:
                 child.kill()
 
+    def _end_conversion(self) -> None:
+        process = self.converting
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
     def close(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        """Stop a conversion under way, then remove the scratch folder."""
+        self._end_conversion()
+        with self.convert_lock:  # a conversion that was stopped has let go of the folder
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     # --- what the build wrote -----------------------------------------------------------
 
@@ -247,13 +257,20 @@ class Preview:
             source = work / path.name
             source.write_bytes(data)
             profile = (self.scratch / "lo-profile").as_uri()
-            try:
-                subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                                "--convert-to", "pdf", "--outdir", str(work), str(source)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               timeout=180, check=False)
-            except (OSError, subprocess.TimeoutExpired):
+            if self.stop.is_set():
                 return None
+            try:
+                self.converting = subprocess.Popen(
+                    [soffice, f"-env:UserInstallation={profile}", "--headless",
+                     "--convert-to", "pdf", "--outdir", str(work), str(source)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True)
+                self.converting.wait(timeout=180)
+            except (OSError, subprocess.TimeoutExpired):
+                self._end_conversion()
+                return None
+            finally:
+                self.converting = None
             pdf = work / (path.stem + ".pdf")
             if not pdf.exists():
                 return None
