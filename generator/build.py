@@ -93,6 +93,8 @@ DOCUMENTS = (
     Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
              "the officer, on the day: tallies and referrals, no pupil names",
              sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
+    Document("slides", "pptx", "slides.xml.j2", "slides",
+             "the officer, to project: the stories scene by scene, decisions, signposting"),
 )
 
 
