@@ -146,8 +146,10 @@ def thumbnail_source(documents: list[str]) -> Optional[str]:
     return next((n for n in documents if n.endswith(".pdf")), None)
 
 
-def render_page_png(pdf: bytes | Path, index: int = 0, width: int = THUMBNAIL_WIDTH) -> bytes:
-    """One page of a PDF as PNG bytes, `width` pixels wide (pypdfium2, imported here)."""
+def render_page_png(pdf: bytes | Path, index: int = 0, width: int = THUMBNAIL_WIDTH,
+                    optimize: bool = True) -> bytes:
+    """One page of a PDF as PNG bytes, `width` pixels wide (pypdfium2, imported here);
+    `optimize` makes the file smaller and takes longer."""
     import io
 
     import pypdfium2 as pdfium
@@ -158,7 +160,7 @@ def render_page_png(pdf: bytes | Path, index: int = 0, width: int = THUMBNAIL_WI
         scale = width / page.get_width()
         image = page.render(scale=scale).to_pil()
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.save(buffer, format="PNG", optimize=optimize)
         page.close()
         return buffer.getvalue()
     finally:
@@ -181,9 +183,13 @@ table.matrix{border-collapse:collapse;background:#fff}
 font-family:ui-monospace,Consolas,monospace;font-size:.9rem}
 .warnings{background:#fffbe6;border-color:#c90}
 .ok{background:#eefaf0;border:1px solid #3a3;padding:.5rem 1rem}
-.pages img{display:block;max-width:100%;border:1px solid #999;margin:.6rem 0;background:#fff;
+.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+.pages figure{margin:0;width:min(100%,440px)}
+.pages img{display:block;width:100%;height:auto;border:1px solid #999;background:#fff;
 box-shadow:0 1px 3px #0003}
+.pages pre{white-space:pre-wrap;font-size:.8rem}
 .doc{margin:1.5rem 0}
+ul.inline{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem}
 """
 
 

@@ -280,20 +280,20 @@ class Preview:
                 self.converted.pop(next(iter(self.converted)))
             return self.converted[digest]
 
-    def pages(self, pdf: bytes) -> list[str]:
-        """The text of each page (its count is the page count)."""
+    def pages(self, pdf: bytes) -> list[tuple[str, float, float]]:
+        """The text, width and height (points) of each page."""
         import pypdfium2 as pdfium
 
         with self.render_lock:
             document = pdfium.PdfDocument(pdf)
             try:
-                texts = []
+                pages = []
                 for page in document:
                     textpage = page.get_textpage()
-                    texts.append(textpage.get_text_range())
+                    pages.append((textpage.get_text_range(), *page.get_size()))
                     textpage.close()
                     page.close()
-                return texts
+                return pages
             finally:
                 document.close()
 
@@ -303,7 +303,7 @@ class Preview:
             if key in self.images:
                 self.images.move_to_end(key)
                 return self.images[key]
-            png = index.render_page_png(pdf, number, PAGE_WIDTH)
+            png = index.render_page_png(pdf, number, PAGE_WIDTH, optimize=False)
             self.images[key] = png
             while len(self.images) > 150:  # about 30 MB at most
                 self.images.popitem(last=False)
@@ -331,11 +331,13 @@ def _status(state: BuildState, concerning: Optional[set[str]] = None) -> str:
                          + index.problems_html(mine, "problems" if not state.ok else
                                                "problems warnings"))
         lines = [line for line in lines if line not in mine]
-    if lines:
-        heading = "Every problem" if not state.ok else "Warnings"
-        parts.append(f"<h2>{heading}</h2>"
-                     + index.problems_html(lines, "problems" if not state.ok
-                                           else "problems warnings"))
+    if lines and not state.ok:
+        parts.append("<h2>Every problem</h2>" + index.problems_html(lines))
+    elif lines:  # warnings: folded, so the packs stay in view
+        other = " in other packs" if concerning is not None else ""
+        parts.append(f"<details><summary>{len(lines)} warning{'s' if len(lines) > 1 else ''}"
+                     f"{other}</summary>{index.problems_html(lines, 'problems warnings')}"
+                     "</details>")
     return "".join(parts)
 
 
@@ -376,7 +378,7 @@ def pack_page(preview: Preview, folder: str) -> Optional[str]:
         title += f", {index.section_heading(info)}"
     parts = ['<p><a href="/">All packs</a></p>', f"<h1>{escape(title)}</h1>",
              _status(state, preview.pack_inputs(folder) | {folder + "/"}),
-             "<h2>Documents</h2><ul>"]
+             '<h2>Documents</h2><ul class="inline">']
     parts += [f'<li><a href="#{escape(_anchor(n), quote=True)}">{escape(n.rsplit("/", 1)[-1])}'
               f'</a> (<a href="{index.href(n, "/")}" download>download</a>)</li>'
               for n in pack.documents]
@@ -406,13 +408,16 @@ def _document_html(preview: Preview, name: str) -> str:
 
 def _pages_html(preview: Preview, name: str, pdf: bytes) -> str:
     version = index.sha256(pdf)[:12]
+    file = name.rsplit("/", 1)[-1]
     parts = ['<div class="pages">']
-    for number, text in enumerate(preview.pages(pdf)):
-        src = f"/_page/{quote(name)}/{number + 1}.png?v={version}"
-        parts.append(f'<img src="{escape(src, quote=True)}" loading="lazy" '
-                     f'alt="{escape(name.rsplit("/", 1)[-1], quote=True)}, page {number + 1}">'
-                     f"<details><summary>Text of page {number + 1}</summary>"
-                     f'<pre class="page-text">{escape(text)}</pre></details>')
+    for number, (text, width, height) in enumerate(preview.pages(pdf), 1):
+        src = f"/_page/{quote(name)}/{number}.png?v={version}"
+        shown = round(PAGE_WIDTH * height / width)
+        parts.append(f'<figure><img src="{escape(src, quote=True)}" loading="lazy" '
+                     f'width="{PAGE_WIDTH}" height="{shown}" '
+                     f'alt="{escape(file, quote=True)}, page {number}">'
+                     f"<details><summary>Text of page {number}</summary>"
+                     f'<pre class="page-text">{escape(text)}</pre></details></figure>')
     parts.append("</div>")
     return "".join(parts)
 
