@@ -107,6 +107,7 @@ class Preview:
         self.render_lock = threading.Lock()  # pdfium is not thread-safe
         self.convert_lock = threading.Lock()
         self.images: OrderedDict[tuple, bytes] = OrderedDict()  # (sha, page, width) -> PNG
+        self.texts: OrderedDict[str, list] = OrderedDict()  # sha -> each page's text and size
         self.converted: dict[str, bytes] = {}  # sha256 of a .docx/.pptx -> its PDF
         self.converting: Optional[subprocess.Popen] = None  # LibreOffice, when at work
         self.scratch = Path(tempfile.mkdtemp(prefix="lessonpack-preview-"))
@@ -284,7 +285,11 @@ class Preview:
         """The text, width and height (points) of each page."""
         import pypdfium2 as pdfium
 
+        key = index.sha256(pdf)
         with self.render_lock:
+            if key in self.texts:
+                self.texts.move_to_end(key)
+                return self.texts[key]
             document = pdfium.PdfDocument(pdf)
             try:
                 pages = []
@@ -293,9 +298,12 @@ class Preview:
                     pages.append((textpage.get_text_range(), *page.get_size()))
                     textpage.close()
                     page.close()
-                return pages
             finally:
                 document.close()
+            self.texts[key] = pages
+            while len(self.texts) > 200:
+                self.texts.popitem(last=False)
+            return pages
 
     def page_png(self, pdf: bytes, number: int) -> bytes:
         key = (index.sha256(pdf), number, PAGE_WIDTH)
