@@ -141,7 +141,7 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
                 if terminal:
                     bar.update(1)
         index_before = dict(manifest.index)
-        if warning := update_index(base.output_dir, manifest, infos, fresh):
+        if warning := update_index(base.output_dir, manifest, infos, fresh, jobs=jobs):
             held.append(str(warning))
         wrote_any = wrote_any or manifest.index != index_before
     finally:  # even when stopped part way, record every document that was written

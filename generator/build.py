@@ -210,7 +210,8 @@ def _write_index(options: BuildOptions, manifest: Manifest, infos: dict,
     """output/index.html (index.py), with a new thumbnail for each pack written to."""
     fresh = {name.rsplit("/", 1)[0] for name in result.written}
     manifest.entries.update(result.entries)
-    warning = index.update_index(options.output_dir, manifest, infos, fresh)
+    warning = index.update_index(options.output_dir, manifest, infos, fresh,
+                                 jobs=options.jobs)
     if warning:
         result.warnings = result.warnings + [warning]
 

@@ -292,12 +292,35 @@ def _write_own(root: Path, manifest, name: str, data: bytes) -> bool:
     return True
 
 
+def _thumbnail(pdf: Path) -> Optional[bytes]:
+    try:
+        return render_page_png(pdf, optimize=False)  # optimize: 3 times as long
+    except Exception:  # pdfium cannot read it: the cell goes without a picture
+        return None
+
+
+def _thumbnails(pdfs: list[Path], jobs: int) -> list[Optional[bytes]]:
+    """The first page of each PDF as a thumbnail; a batch's many at once in `jobs`
+    forked processes (0: one per core)."""
+    from functools import partial
+
+    from .pool import Pool, worker_count
+
+    if len(pdfs) < 4:
+        return [_thumbnail(pdf) for pdf in pdfs]
+    import PIL.PngImagePlugin  # noqa: F401  imported once, before the fork
+    import pypdfium2  # noqa: F401
+
+    with Pool([partial(_thumbnail, pdf) for pdf in pdfs], worker_count(jobs)) as pool:
+        return list(pool.results())
+
+
 def update_index(root: Path, manifest, infos: dict[str, PackInfo], fresh: Iterable[str],
-                 warnings: Iterable[Problem] = ()) -> Optional[Problem]:
+                 warnings: Iterable[Problem] = (), jobs: int = 0) -> Optional[Problem]:
     """Write index.html (and packs.json, and a thumbnail for each pack folder in `fresh`,
     whose documents this build wrote) from the manifest's documents; record them in the
     manifest (the caller writes it). Returns a warning when a file of the index's is
-    someone else's and was left alone."""
+    someone else's and was left alone. `jobs`: processes making thumbnails at once."""
     packs_data = {folder: info.as_json() for folder, info in _read_packs(root).items()}
     packs_data.update({folder: info.as_json() for folder, info in infos.items()})
     skipped = []
@@ -305,16 +328,14 @@ def update_index(root: Path, manifest, infos: dict[str, PackInfo], fresh: Iterab
     if not _write_own(root, manifest, PACKS, data.encode("utf-8")):
         skipped.append(PACKS)
     by_folder = _documents_by_folder(manifest.entries)
+    due = []  # (thumbnail, the PDF it shows)
     for folder in sorted(set(fresh)):
-        thumb = thumbnail_name(folder)
         source = thumbnail_source([d for d in by_folder.get(folder, []) if (root / d).is_file()])
         if source:
-            try:
-                png = render_page_png(root / source)
-            except Exception:  # pdfium cannot read it: the cell goes without a picture
-                continue
-            if not _write_own(root, manifest, thumb, png):
-                skipped.append(thumb)
+            due.append((thumbnail_name(folder), root / source))
+    for (thumb, _), png in zip(due, _thumbnails([source for _, source in due], jobs)):
+        if png is not None and not _write_own(root, manifest, thumb, png):
+            skipped.append(thumb)
     html = index_page(collect_packs(root, manifest.entries), warnings)
 
     if not _write_own(root, manifest, INDEX, html.encode("utf-8")):
