@@ -210,8 +210,12 @@ def _write_index(options: BuildOptions, manifest: Manifest, infos: dict,
     """output/index.html (index.py), with a new thumbnail for each pack written to."""
     fresh = {name.rsplit("/", 1)[0] for name in result.written}
     manifest.entries.update(result.entries)
-    warning = index.update_index(options.output_dir, manifest, infos, fresh,
-                                 jobs=options.jobs)
+    try:
+        warning = index.update_index(options.output_dir, manifest, infos, fresh,
+                                     jobs=options.jobs)
+    except BaseException:  # Ctrl-C, say: the documents written are still recorded
+        write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
+        raise
     if warning:
         result.warnings = result.warnings + [warning]
 

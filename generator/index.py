@@ -318,7 +318,7 @@ def _thumbnails(pdfs: list[Path], jobs: int) -> list[Optional[bytes]]:
 def update_index(root: Path, manifest, infos: dict[str, PackInfo], fresh: Iterable[str],
                  warnings: Iterable[Problem] = (), jobs: int = 0) -> Optional[Problem]:
     """Write index.html (and packs.json, and a thumbnail for each pack folder in `fresh`,
-    whose documents this build wrote) from the manifest's documents; record them in the
+    whose documents this build wrote, or among `infos` without one yet) from the manifest's documents; record them in the
     manifest (the caller writes it). Returns a warning when a file of the index's is
     someone else's and was left alone. `jobs`: processes making thumbnails at once."""
     packs_data = {folder: info.as_json() for folder, info in _read_packs(root).items()}
@@ -329,7 +329,8 @@ def update_index(root: Path, manifest, infos: dict[str, PackInfo], fresh: Iterab
         skipped.append(PACKS)
     by_folder = _documents_by_folder(manifest.entries)
     due = []  # (thumbnail, the PDF it shows)
-    for folder in sorted(set(fresh)):
+    missing = {folder for folder in infos if not (root / thumbnail_name(folder)).exists()}
+    for folder in sorted(set(fresh) | missing):
         source = thumbnail_source([d for d in by_folder.get(folder, []) if (root / d).is_file()])
         if source:
             due.append((thumbnail_name(folder), root / source))

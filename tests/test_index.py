@@ -139,3 +139,22 @@ def test_a_batch_has_one_section_per_booking_and_escapes_every_name(tmp_path):
                         "Hillside Academy · 2099-01-13"]
     assert all(target(output, url).is_file() for url in page.links + page.images)
     assert len(page.images) == 2  # a thumbnail for each booking's pack
+
+
+def test_ctrl_c_while_making_the_index_still_records_every_document(tmp_path):
+    from conftest import interrupt_cli_when_paused
+
+    output = tmp_path / "output"
+    code, _, stderr = interrupt_cli_when_paused(
+        tmp_path / "paused", "generator.index", "render_page_png", 1,
+        "build", "--lessons", str(LESSONS), "--output", str(output), *ONE_PACK)
+    assert code == 1 and "Aborted!" in stderr and "Traceback" not in stderr
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = sorted(p.relative_to(output).as_posix() for p in output.rglob("*")
+                     if p.is_file() and p.parent != output and p.parent.name != "_index")
+    assert sorted(manifest["files"]) == on_disk and len(on_disk) >= 11
+    assert not list(output.rglob("*.tmp"))
+    rerun = run_cli("build", "--lessons", str(LESSONS), "--output", str(output), *ONE_PACK)
+    assert rerun.exit_code == 0 and "Wrote 0 documents" in rerun.output
+    assert (output / "index.html").exists()
+    assert (output / "_index" / "whos-really-there--ks2.png").exists()
