@@ -568,10 +568,12 @@ def serve(build_args: list[str], output_dir: Path, watch: list[Path], host: str,
         echo(f"Building, then serving the packs on {url} (Ctrl-C stops)")
         preview.build()
         _echo_state(preview, echo)
-        if open_browser:
+        if open_browser and _has_display():
             import webbrowser
 
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        elif open_browser:
+            echo(f"No display to open a browser on: open {url} yourself.")
         echo(f"Serving {url}; watching {', '.join(str(p) for p in preview.watch_paths)}")
         last = preview.state.generation
         watcher = threading.Thread(target=preview.watch_loop, name="watch", daemon=True)
@@ -591,6 +593,14 @@ def serve(build_args: list[str], output_dir: Path, watch: list[Path], host: str,
         server.server_close()
         preview.close()
     echo("Stopped.")
+
+
+def _has_display() -> bool:
+    """False on a Linux console or over plain SSH, where Python would start a text-mode
+    browser in the terminal the server writes to."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _echo_state(preview: Preview, echo) -> None:
