@@ -191,11 +191,15 @@ class Preview:
     def _end_conversion(self) -> None:
         process = self.converting
         if process is not None and process.poll() is None:
-            process.kill()
+            try:  # soffice is a script that starts soffice.bin: stop its whole group
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
             process.wait(timeout=30)
 
     def close(self) -> None:
         """Stop a conversion under way, then remove the scratch folder."""
+        self.stop.set()
         self._end_conversion()
         with self.convert_lock:  # a conversion that was stopped has let go of the folder
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -253,13 +257,13 @@ class Preview:
         with self.convert_lock:
             if digest in self.converted:
                 return self.converted[digest]
+            if self.stop.is_set():  # stopping: the scratch folder is going
+                return None
             work = self.scratch / digest[:16]
             work.mkdir(exist_ok=True)
             source = work / path.name
             source.write_bytes(data)
             profile = (self.scratch / "lo-profile").as_uri()
-            if self.stop.is_set():
-                return None
             try:
                 self.converting = subprocess.Popen(
                     [soffice, f"-env:UserInstallation={profile}", "--headless",
@@ -586,6 +590,9 @@ def serve(build_args: list[str], output_dir: Path, watch: list[Path], host: str,
     except KeyboardInterrupt:
         echo("Stopping...")
     finally:
+        if threading.current_thread() is threading.main_thread():
+            # A second Ctrl-C must not cut the clean-up short; it is bounded in time.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         preview.stop_build()
         with preview.changed:
             preview.changed.notify_all()
