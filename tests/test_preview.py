@@ -4,12 +4,14 @@ browser would ask it (urllib, and http.client for paths a browser would tidy up)
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -32,7 +34,7 @@ def free_port() -> int:
 class Preview:
     """A running `lessonpack preview` in its own process."""
 
-    def __init__(self, site: Path, *extra: str):
+    def __init__(self, site: Path, *extra: str, env: dict | None = None):
         self.site = site
         self.port = free_port()
         self.log = site / "preview.log"
@@ -42,7 +44,7 @@ class Preview:
                    *extra]
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(command, cwd=site, stdout=log,
-                                            stderr=subprocess.STDOUT,
+                                            stderr=subprocess.STDOUT, env=env,
                                             preexec_fn=restore_ctrl_c)
         self.url = f"http://127.0.0.1:{self.port}"
         self.wait_for("/", 'name="generation" content="1"', timeout=180)
@@ -174,14 +176,29 @@ def test_a_yaml_error_shows_its_file_and_line_above_the_last_good_pages(preview)
 
 
 def test_ctrl_c_stops_it_cleanly(tmp_path):
-    server = Preview(make_site(tmp_path))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    server = Preview(make_site(tmp_path), env={**os.environ, "TMPDIR": str(scratch)})
+    # a Word file being converted (when LibreOffice is installed) as Ctrl-C comes
+    converting = threading.Thread(target=lambda: _quietly(
+        server.get, "/_convert/whos-really-there/ks2/discussion-guide.docx"), daemon=True)
+    converting.start()
+    time.sleep(1)
     assert server.stop() == 0
+    assert list(scratch.iterdir()) == []  # its scratch folder is gone
     log = server.log.read_text(encoding="utf-8")
     assert "Traceback" not in log and log.rstrip().endswith("Stopped.")
     leftovers = [p for p in (tmp_path / "output").rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
     with pytest.raises(OSError):
         server.get("/")
+
+
+def _quietly(call, *args):
+    try:
+        call(*args)
+    except OSError:
+        pass
 
 
 def test_another_host_is_served_only_with_a_warning(tmp_path):
