@@ -138,7 +138,7 @@ class Preview:
             state.seconds = time.monotonic() - started
             wrote = next((line for line in out.splitlines() if line.startswith("Wrote")), "")
             state.summary = (wrote if code == 0 else
-                             "The build stopped: nothing was written. Fix the problems below; "
+                             "The build failed, so no file changed: fix the problems below; "
                              "the pages shown are the last good ones.")
             state.generation += 1
             self.changed.notify_all()

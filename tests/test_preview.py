@@ -164,7 +164,7 @@ def test_a_yaml_error_shows_its_file_and_line_above_the_last_good_pages(preview)
     path.write_text(good + "summary: [never closed\n", encoding="utf-8")
     try:
         page = preview.wait_for(PACK, f"{SCENARIO}.yaml:{lines + 1}: YAML syntax error")
-        assert "The build stopped: nothing was written" in page
+        assert "The build failed, so no file changed" in page
         assert "Problems in this pack" in page
         assert '<img src="/_page/whos-really-there/ks2/worksheet.pdf/1.png' in page
         matrix = preview.wait_for("/", f"{SCENARIO}.yaml:{lines + 1}: YAML syntax error")
