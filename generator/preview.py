@@ -264,12 +264,14 @@ class Preview:
             source = work / path.name
             source.write_bytes(data)
             profile = (self.scratch / "lo-profile").as_uri()
+            own_tmp = self.scratch / "tmp"  # LibreOffice's temporary files, gone with it
+            own_tmp.mkdir(exist_ok=True)
             try:
                 self.converting = subprocess.Popen(
                     [soffice, f"-env:UserInstallation={profile}", "--headless",
                      "--convert-to", "pdf", "--outdir", str(work), str(source)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True)
+                    env={**os.environ, "TMPDIR": str(own_tmp)}, start_new_session=True)
                 self.converting.wait(timeout=180)
             except (OSError, subprocess.TimeoutExpired):
                 self._end_conversion()

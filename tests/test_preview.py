@@ -183,7 +183,7 @@ def test_ctrl_c_stops_it_cleanly(tmp_path):
     converting = threading.Thread(target=lambda: _quietly(
         server.get, "/_convert/whos-really-there/ks2/discussion-guide.docx"), daemon=True)
     converting.start()
-    time.sleep(1)
+    time.sleep(3)  # LibreOffice has started and made its temporary files
     assert server.stop() == 0
     assert list(scratch.iterdir()) == []  # its scratch folder is gone
     log = server.log.read_text(encoding="utf-8")
