@@ -28,6 +28,7 @@ from .pool import Pool
 from .build import (BuildOptions, BuildResult, build_packs, load_checked, prepare_renderers,
                     session_warnings)
 from .errors import LessonpackError, OutputError, display_path
+from .index import pack_infos, update_index
 from .model import Library, Profile, Session
 from .naming import session_folder, slugify
 from .output import MANIFEST, Manifest, check_output_dir, write_atomic, write_documents
@@ -106,6 +107,7 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
         if terminal else nullcontext()
     held: list[str] = []  # failures shown once the bar is finished, not across it
     wrote_any = False
+    infos, fresh = {}, set()  # for index.html: every pack built, and those written to
     try:
         loaded = (library, profile, manifest)
         rows = [partial(_build_row, task, loaded) for task in tasks]
@@ -115,6 +117,9 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
                     wrote_any = wrote_any or bool(outcome.rendered)
                     write_documents(base.output_dir, outcome.rendered, manifest.entries)
                     outcome.written = [name for name, _, _ in outcome.rendered]
+                    infos.update(pack_infos(library, outcome.written + outcome.unchanged
+                                            + outcome.kept, booking.session))
+                    fresh.update(name.rsplit("/", 1)[0] for name in outcome.written)
                     result.built += 1
                     result.written += len(outcome.written)
                     result.unchanged += len(outcome.unchanged)
@@ -135,6 +140,10 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
                         click.echo(failure, err=True)
                 if terminal:
                     bar.update(1)
+        index_before = dict(manifest.index)
+        if warning := update_index(base.output_dir, manifest, infos, fresh, jobs=jobs):
+            held.append(str(warning))
+        wrote_any = wrote_any or manifest.index != index_before
     finally:  # even when stopped part way, record every document that was written
         if wrote_any:
             write_atomic(base.output_dir / MANIFEST, manifest.as_bytes())

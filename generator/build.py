@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__, budgets, cache, resources
+from . import __version__, budgets, cache, index, resources
 from .errors import ContentError, LessonpackError, Problem
 from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, check_overwrites,
                      edited_documents, file_sha256, sha256, write_atomic, write_documents)
@@ -170,7 +170,11 @@ def build(options: BuildOptions) -> BuildResult:
     key, inputs_digest = cache.build_fingerprint(options)
     record = None if options.force else manifest.unchanged_build(key, inputs_digest)
     if record is not None:  # nothing to do, and nothing heavy imported to find that out
-        return BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
+        result = BuildResult(unchanged=list(record.files), warnings=list(record.warnings))
+        if index.index_missing(options.output_dir, manifest):  # deleted: written again
+            _write_index(options, manifest, {}, result)
+            write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
+        return result
 
     from .profile import load_profile
 
@@ -193,8 +197,27 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         words.cancel()
     result.warnings = result.warnings + session_warnings(options.session)
-    _record_build(options, manifest, key, inputs_digest, profile, result)
+    before = dict(manifest.index)
+    _write_index(options, manifest, index.pack_infos(library, result.written + result.unchanged,
+                                                     options.session), result)
+    _record_build(options, manifest, key, inputs_digest, profile, result,
+                  changed=manifest.index != before)
     return result
+
+
+def _write_index(options: BuildOptions, manifest: Manifest, infos: dict,
+                 result: BuildResult) -> None:
+    """output/index.html (index.py), with a new thumbnail for each pack written to."""
+    fresh = {name.rsplit("/", 1)[0] for name in result.written}
+    manifest.entries.update(result.entries)
+    try:
+        warning = index.update_index(options.output_dir, manifest, infos, fresh,
+                                     jobs=options.jobs)
+    except BaseException:  # Ctrl-C, say: the documents written are still recorded
+        write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
+        raise
+    if warning:
+        result.warnings = result.warnings + [warning]
 
 
 def _check_words_in_background(library: Library, options: BuildOptions) -> Background:
@@ -206,14 +229,14 @@ def _check_words_in_background(library: Library, options: BuildOptions) -> Backg
 
 
 def _record_build(options: BuildOptions, manifest: Manifest, key: str, inputs_digest: str,
-                  profile: Profile, result: BuildResult) -> None:
+                  profile: Profile, result: BuildResult, changed: bool = False) -> None:
     """The manifest, with this build's fingerprint and files, so an unchanged rebuild is
     recognised next time."""
     manifest.entries.update(result.entries)
     files = {name: manifest.entries[name].sha256 for name in result.written + result.unchanged}
     extra = {profile.logo: file_sha256(profile.logo)} if profile.logo else {}
     record = BuildRecord(inputs_digest, files, tuple(result.warnings), extra)
-    if result.written or manifest.builds.get(key) != record:
+    if result.written or changed or manifest.builds.get(key) != record:
         manifest.builds[key] = record
         write_atomic(options.output_dir / MANIFEST, manifest.as_bytes())
 

@@ -269,6 +269,53 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
 
 
 @main.command()
+@pack_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free one).")
+@click.option("--host", default=None, metavar="ADDRESS",
+              help="Address to serve on (default 127.0.0.1: this computer only).")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option("--lesson", "lesson_ids", multiple=True, metavar="ID",
+              help="Show only this lesson (repeatable).")
+@click.option("--band", "band_ids", multiple=True, metavar="ID",
+              help="Show only this age band (repeatable).")
+def preview(lessons_dir, output_dir, templates_dir, profile_path, paper, large_print,
+            dyslexia_friendly, force, port, host, no_browser, lesson_ids, band_ids):
+    """Build, show the packs in the browser, and rebuild on every save.
+
+    \b
+    Serves the programme matrix and each pack's documents, page by page, on
+    http://127.0.0.1:8000/ with the build's problems on top. Saving a file in
+    the content or templates folder (or the profile) builds the packs again and
+    the open page shows the result. Ctrl-C stops it.
+
+    \b
+    Example:
+      lessonpack preview --port 8080
+    """
+    from .preview import serve
+
+    lessons = _lessons(lessons_dir)
+    args = ["--lessons", str(lessons), "--output", str(output_dir), "--paper", paper]
+    args += ["--templates", str(templates_dir)] if templates_dir else []
+    args += ["--profile", str(profile_path)] if profile_path else []
+    args += [flag for flag, on in (("--large-print", large_print),
+                                   ("--dyslexia-friendly", dyslexia_friendly),
+                                   ("--force", force)) if on]
+    args += [arg for lesson in lesson_ids for arg in ("--lesson", lesson)]
+    args += [arg for band in band_ids for arg in ("--band", band)]
+    watch = [lessons] + ([templates_dir] if templates_dir else []) \
+        + ([profile_path] if profile_path else [])
+    if host is None:
+        host = "127.0.0.1"
+    else:
+        click.echo(f"warning: serving on {host}: anyone who can reach this computer on that "
+                   "network can see the packs; leave out --host to serve this computer only",
+                   err=True)
+    serve(args, output_dir, watch, host, port, not no_browser, click.echo)
+
+
+@main.command()
 @click.argument("bookings", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @lessons_option
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),

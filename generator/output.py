@@ -72,12 +72,16 @@ class BuildRecord:
 
 class Manifest:
     def __init__(self, root: Path, tool: str, entries: dict[str, Entry],
-                 builds: Optional[dict[str, BuildRecord]] = None, strangers: tuple[str, ...] = ()):
+                 builds: Optional[dict[str, BuildRecord]] = None, strangers: tuple[str, ...] = (),
+                 index: Optional[dict[str, str]] = None):
         self.root = root
         self.tool = tool
         self.entries = entries
         self.builds = builds if builds is not None else {}  # options key -> its last build
         self.strangers = strangers  # what a folder without a manifest already held
+        # index.html and its thumbnails (index.py), name -> sha256: lessonpack's own files,
+        # apart from the documents
+        self.index = index if index is not None else {}
 
     @classmethod
     def read(cls, root: Path, tool: str) -> "Manifest":
@@ -93,10 +97,11 @@ class Manifest:
             entries = {name: Entry(e["sha256"], tuple(e["inputs"]), e["inputs_digest"])
                        for name, e in data["files"].items()}
             builds = {key: BuildRecord.from_json(b) for key, b in data.get("builds", {}).items()}
+            index = {str(name): str(digest) for name, digest in data.get("index", {}).items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             raise OutputError(f"{display_path(path)}: not a lessonpack manifest (it cannot be "
                               "read); move it away or choose another --output folder") from None
-        return cls(root, tool, entries, builds)
+        return cls(root, tool, entries, builds, index=index)
 
     def is_current(self, name: str, inputs_digest: str) -> bool:
         """True when `name` was built from these inputs and is still as lessonpack wrote it."""
@@ -121,7 +126,9 @@ class Manifest:
     def as_bytes(self) -> bytes:
         files = {name: self.entries[name].as_json() for name in sorted(self.entries)}
         builds = {key: self.builds[key].as_json() for key in sorted(self.builds)}
-        return (json.dumps({"tool": self.tool, "files": files, "builds": builds}, indent=2,
+        index = dict(sorted(self.index.items()))
+        return (json.dumps({"tool": self.tool, "files": files, "builds": builds, "index": index},
+                           indent=2,
                            ensure_ascii=False) + "\n").encode("utf-8")
 
 

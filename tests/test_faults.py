@@ -25,7 +25,7 @@ from generator.errors import ContentError
 
 ONE_PACK = ("--lesson", "whos-really-there", "--band", "ks2")
 PACK = Path("whos-really-there") / "ks2"
-HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2", "yaml")
+HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2", "yaml", "pypdfium2", "PIL")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -435,7 +435,8 @@ def test_two_builds_give_identical_kit_bytes(tmp_path):
         assert result.exit_code == 0, result.output
         outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*")
                      if p.is_file() and p.name != "manifest.json"})
-    assert len(outs[0]) == 4 * 5
+    # the kit's documents; index.html, its list of packs and a thumbnail for each pack
+    assert len(outs[0]) == 4 * 5 + 2 + 4
     assert outs[0] == outs[1]
 
 

@@ -216,5 +216,6 @@ def test_output_does_not_depend_on_how_many_processes_render_it(tmp_path):
         build(BuildOptions(lessons_dir=LESSONS, output_dir=out, templates=(TEMPLATES,),
                            lesson_ids=("online-blackmail",), band_ids=("ks4",), jobs=jobs))
         outputs[jobs] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert len(outputs[1]) == PER_PACK + 1  # the pack's documents and the manifest
+    # the pack's documents, the manifest, index.html, its list of packs and the thumbnail
+    assert len(outputs[1]) == PER_PACK + 4
     assert outputs[1] == outputs[2]

@@ -65,7 +65,8 @@ def test_the_class_chooses_the_band_and_the_folder_is_named(tmp_path, monkeypatc
     folder = tmp_path / "output" / "2099-01-12-st-marys-c-of-e-primary-year-6-oak"
     assert [p.name for p in (folder / "whos-really-there").iterdir()] == ["ks2"]
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
-        "2099-01-12-st-marys-c-of-e-primary-year-6-oak", "manifest.json"]
+        "2099-01-12-st-marys-c-of-e-primary-year-6-oak", "_index", "index.html",
+        "manifest.json"]
 
 
 def test_a_class_alone_never_writes_the_generic_pack(tmp_path):
@@ -145,7 +146,8 @@ def test_month_first_reads_them(tmp_path):
                      "--output", str(tmp_path / "output"), "--month-first")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
-        "2099-01-04-oak-tree-primary", "2099-12-31-hillside-academy", "manifest.json"]
+        "2099-01-04-oak-tree-primary", "2099-12-31-hillside-academy", "_index", "index.html",
+        "manifest.json"]
 
 
 def test_with_month_first_a_day_first_date_is_named(tmp_path):
