@@ -10,6 +10,12 @@ import zipfile
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a zip package with fixed timestamps, sorted entries and fixed compression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return zip_entries({info.filename: src.read(info) for info in src.infolist()})
+
+
 def zip_entries(entries: dict[str, bytes]) -> bytes:
     """A zip of `entries` with fixed timestamps, sorted entries and fixed compression."""
     # [Content_Types].xml first, as Word and PowerPoint write it; then a stable order.

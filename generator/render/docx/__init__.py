@@ -18,9 +18,10 @@ from datetime import datetime
 
 from .. import Assets, DocMeta, PageStyle
 from .. import markup as m
+from ..ooxml import deterministic_zip, zip_entries
 from .furniture import _write_headers_and_footers, add_field
 from .docx_private import package_entries
-from .package import FIXED_DATE, _set_core_properties, _zip_entries, deterministic_zip
+from .package import FIXED_DATE, _set_core_properties
 from .reference import BUNDLED_REFERENCE, REQUIRED_STYLES, _apply_page_style, _clear_body, _reference, _text_width
 from .writer import _Writer
 
@@ -38,7 +39,7 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets, *,
     writer.blocks(nodes.blocks, doc, _text_width(doc.sections[0]))
     _write_headers_and_footers(doc, meta, ref.style_ids, assets.logo)
     _set_core_properties(doc, meta, when)
-    return _zip_entries(package_entries(doc))
+    return zip_entries(package_entries(doc))
 
 
 render_docx = render

@@ -4,13 +4,12 @@ package XML, added to the reference deck's own entries and zipped deterministica
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.render import DocMeta
-from generator.render.ooxml import zip_entries
+from generator.render.ooxml import deterministic_zip, zip_entries
 
 from .deck import A_NS, EMU_PER_PT, FONT, INDENT, INSET_X, INSET_Y, Para, SlideSpec, _clean
 from .measure import line_height, space_before, title_size
@@ -274,5 +273,4 @@ def package_bytes(prs) -> bytes:
     """A python-pptx Presentation as .pptx bytes: fixed timestamps, sorted entries."""
     buf = io.BytesIO()
     prs.save(buf)
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
-        return zip_entries({info.filename: src.read(info) for info in src.infolist()})
+    return deterministic_zip(buf.getvalue())
