@@ -527,6 +527,11 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                                  if s in names_by_scenario))
             others = set().union(*names_by_scenario.values()) - mine - set(lib.language.role_names)
             most_scenes = max((len(s.scenes) for s in stories), default=0)
+            # One pattern for every name from other lessons' stories (one-letter names
+            # and names inside "don't" never match), longest first.
+            words = sorted((n for n in others if len(n) > 1), key=lambda n: (-len(n), n))
+            names_elsewhere = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, words))
+                                         + r")(?![\w'’])" if words else r"(?!x)x")
             for key, text in strings(file.data["bands"][band_id], at):
                 missing = list(_NOT_IN_PACK.finditer(text))
                 for match in missing:
@@ -546,9 +551,8 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                         problems.append(file.problem(key, (
                             f"'{match.group()}' does not exist: this plan's longest story has "
                             f"{most_scenes} scenes")))
-                for name in sorted(n for n in others if len(n) > 1):
-                    if re.search(r"(?<![\w'’])" + re.escape(name) + r"(?![\w'’])", text):
-                        problems.append(file.problem(key, (
-                            f"'{name}' is a character in another lesson's story, not in this "
-                            "plan's; use a character from this lesson")))
+                for name in sorted({m.group() for m in names_elsewhere.finditer(text)}):
+                    problems.append(file.problem(key, (
+                        f"'{name}' is a character in another lesson's story, not in this "
+                        "plan's; use a character from this lesson")))
     return problems
