@@ -35,6 +35,7 @@ from pptx.oxml.ns import qn  # noqa: E402
 from pptx.util import Emu, Inches  # noqa: E402
 
 from generator.render.pptx import FIXED_DATE, LAYOUTS, package_bytes  # noqa: E402
+from generator.render.pptx.reference import APP_XML  # noqa: E402  (the renderer's own)
 
 FONT = "Arial"
 TEXT = "1A1A1A"  # near black
@@ -107,13 +108,6 @@ def set_presentation(prs) -> None:
             part._blob = APP_XML
 
 
-APP_XML = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    b"<Application>lessonpack</Application><PresentationFormat>Widescreen</PresentationFormat>"
-    b"</Properties>"
-)
 
 
 def keep_layouts(prs, master) -> None:
