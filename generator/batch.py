@@ -25,6 +25,7 @@ import click
 
 from . import __version__
 from .pool import Pool
+from .budgets import BudgetError
 from .build import (BuildOptions, BuildResult, build_packs, load_checked, prepare_renderers,
                     session_warnings)
 from .errors import LessonpackError, OutputError, display_path
@@ -66,6 +67,7 @@ class BatchResult:
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)  # "bookings.csv:row 7: ..."
     kept: list[str] = field(default_factory=list)  # edited documents left as they were
+    warnings: list[str] = field(default_factory=list)  # "bookings.csv:row 7: warning: ..."
 
     @property
     def failed(self) -> int:
@@ -126,6 +128,9 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
                     if not terminal:
                         click.echo(f"[{done}/{len(tasks)}] {booking.label}: "
                                    f"{_documents(outcome)}")
+                    for problem in outcome.warnings:  # e.g. a document over its page budget
+                        result.warnings.append(_row_warning(where, booking, problem))
+                        (held.append if terminal else _echo_err)(result.warnings[-1])
                     for name in outcome.kept:
                         result.kept.append(_kept(where, booking, base.output_dir / name,
                                                  outcome))
@@ -154,6 +159,12 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
 
 def _echo_err(line: str) -> None:
     click.echo(line, err=True)
+
+
+def _row_warning(where: str, booking: Booking, problem) -> str:
+    """A warning about one booking's document, naming its row and school."""
+    return (f"{where}:row {booking.row}: warning: {booking.school}: {problem.path}: "
+            f"{problem.message}")
 
 
 def _kept(where: str, booking: Booking, path: Path, outcome: BuildResult) -> str:
@@ -370,11 +381,16 @@ Task = tuple[Booking, BuildOptions]
 
 
 def _build_row(task: Task, loaded: Loaded):
-    """(booking, BuildResult), or (booking, message) when the row cannot be written. Any
-    other error (a broken template, say) would fail every row, so it stops the batch.
-    Runs in a pool worker, which inherits the loaded content when it is forked."""
+    """(booking, BuildResult), or (booking, message) when the row cannot be written, and
+    none of it is: a teacher edited its worksheet, say, or (--strict) a document is over
+    its page budget. Any other error (a broken template, say) would fail every row, so it
+    stops the batch. Runs in a pool worker, which inherits the loaded content when it is
+    forked."""
     booking, options = task
     try:
         return booking, build_packs(options, *loaded, write=False)
-    except OutputError as err:  # e.g. a teacher edited this pack's worksheet
+    except OutputError as err:
         return booking, err.message
+    except BudgetError as err:
+        return booking, "\n".join(f"{booking.school}: {problem} (--strict: nothing of this "
+                                  "booking is written)" for problem in err.problems)

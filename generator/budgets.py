@@ -18,6 +18,11 @@ from typing import Iterable, Optional
 
 from .errors import ContentError, Problem
 
+
+class BudgetError(ContentError):
+    """With --strict: documents over their page budget (one problem each)."""
+
+
 ANY_BAND = "*"
 
 # Pages a document may take, by document and band ("*": every other band).
@@ -62,7 +67,7 @@ def pdf_page_count(data: bytes) -> int:
 
 def over_budget(rendered: Iterable[tuple[str, str, str, bytes]], *, large_print: bool = False,
                 dyslexia_friendly: bool = False, strict: bool = False) -> list[Problem]:
-    """A warning for each PDF over its budget, in file order; with `strict`, a ContentError
+    """A warning for each PDF over its budget, in file order; with `strict`, a BudgetError
     listing them.
     `rendered`: (file name in the output folder, document stem, band id, bytes) per document:
     the name, not the folder's path, so builds into two folders record the same warnings."""
@@ -78,5 +83,5 @@ def over_budget(rendered: Iterable[tuple[str, str, str, bytes]], *, large_print:
             problems.append(Problem(path, 0, f"{pages} pages, over its budget of {budget} "
                                              "pages", warning=not strict))
     if problems and strict:
-        raise ContentError(problems)
+        raise BudgetError(problems)
     return problems

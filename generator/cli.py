@@ -225,8 +225,11 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Build N packs at once (default: one per CPU core).")
 @month_first_option
+@click.option("--strict", is_flag=True,
+              help="Treat content warnings as errors; a booking with a document over its "
+                   "page budget fails, and the others still build.")
 def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, paper,
-          large_print, dyslexia_friendly, force, month_first):
+          large_print, dyslexia_friendly, force, month_first, strict):
     """Build a personalised pack for every booking in a CSV file: a term in one go.
 
     \b
@@ -236,7 +239,9 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     (KS3) or a year group (Year 8), and may be left empty when the class
     names its year group; a lesson is its id or its title. A bad row is
     reported with its row number; the other rows still build. A document a
-    teacher has edited is kept, and the rest of its pack is written.
+    teacher has edited is kept, and the rest of its pack is written. A
+    document over its page budget is named with its row (with --strict, its
+    booking fails and the others still build).
 
     \b
     Example:
@@ -251,7 +256,7 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     options = BuildOptions(
         lessons_dir=_lessons(lessons_dir), output_dir=output_dir, templates=templates,
         profile_path=profile_path, paper=paper, large_print=large_print,
-        dyslexia_friendly=dyslexia_friendly, force=force,
+        dyslexia_friendly=dyslexia_friendly, force=force, strict=strict,
     )
     result = run_batch(bookings, options, jobs or cpu_count(), month_first)
     click.echo(f"Wrote {result.written} documents to {output_dir}/"
@@ -261,6 +266,10 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     if result.kept:
         summary += (f"; {len(result.kept)} edited document{'s' if len(result.kept) > 1 else ''}"
                     " kept as they were (named above)")
+    if result.warnings:
+        many = len(result.warnings) > 1
+        summary += (f"; {len(result.warnings)} document{'s' if many else ''} over "
+                    f"{'their' if many else 'its'} page budget (named above)")
     if result.failed:
         summary += f"; {result.failed} failed"
     if result.failed or result.kept:

@@ -226,3 +226,82 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning_for_its_row(tmp_
         "the PDFs will leave them out (the Word files keep them): use other characters, or "
         "accept that they are missing from the PDFs",
         sample_note(LESSONS)]
+
+
+def _longer_ks3_answer_key(tmp_path: Path) -> Path:
+    """A templates folder whose answer key runs over its page budget for ks3 only, as a
+    school's own marking notes might."""
+    from conftest import TEMPLATES
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    source = (TEMPLATES / "answer-key.xml.j2").read_text(encoding="utf-8")
+    notes = ('{% if v.band.id == "ks3" %}{% for i in range(80) %}'
+             "<p>Marking note {{ i }} for the class teacher.</p>{% endfor %}{% endif %}\n")
+    (folder / "answer-key.xml.j2").write_text(source.replace("</document>",
+                                                             notes + "</document>"),
+                                              encoding="utf-8")
+    return folder
+
+
+def _two_bookings(tmp_path: Path) -> Path:
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text("school,date,band,lesson,class\n"
+                        "Hillside Academy,2099-03-04,ks3,online-blackmail,Year 8\n"
+                        "Oak Tree Primary,2099-03-11,ks2,whos-really-there,Year 6\n",
+                        encoding="utf-8")
+    return bookings
+
+
+HILLSIDE_KEY = "2099-03-04-hillside-academy-year-8/online-blackmail/ks3/answer-key.pdf"
+OAK_TREE = "2099-03-11-oak-tree-primary-year-6/whos-really-there/ks2"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_document_over_its_page_budget_is_named_with_its_booking(tmp_path, jobs):
+    from pypdf import PdfReader
+
+    from generator.budgets import page_budget
+
+    bookings, output = _two_bookings(tmp_path), tmp_path / "output"
+    result = batch(bookings, output, "--templates", str(_longer_ks3_answer_key(tmp_path)),
+                   "--jobs", jobs)
+    assert result.exit_code == 0, result.output
+    pages = len(PdfReader(output / HILLSIDE_KEY).pages)
+    budget = page_budget("answer-key", "ks3")
+    assert pages > budget
+    assert result.stderr.splitlines()[0] == (
+        f"{bookings}:row 2: warning: Hillside Academy: {HILLSIDE_KEY}: {pages} pages, over "
+        f"its budget of {budget} pages")
+    assert not [line for line in result.stderr.splitlines() if ":row 3:" in line]
+    assert result.stdout.splitlines()[-1] == (
+        "Built 2 of 2 bookings; 1 document over its page budget (named above)")
+    # The other booking's key is within its budget, and both packs are whole.
+    assert len(PdfReader(output / OAK_TREE / "answer-key.pdf").pages) <= page_budget(
+        "answer-key", "ks2")
+    assert sorted(p.name for p in (output / HILLSIDE_KEY).parent.iterdir()) == list(FILES)
+    # A rerun that writes nothing still names it.
+    rerun = batch(bookings, output, "--templates", str(tmp_path / "templates"), "--jobs", jobs)
+    assert rerun.stderr.splitlines()[0] == result.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_strict_fails_the_booking_over_budget_and_builds_the_others(tmp_path, jobs):
+    from generator.budgets import page_budget
+
+    bookings, output = _two_bookings(tmp_path), tmp_path / "output"
+    result = batch(bookings, output, "--templates", str(_longer_ks3_answer_key(tmp_path)),
+                   "--strict", "--jobs", jobs)
+    assert result.exit_code == 1
+    budget = page_budget("answer-key", "ks3")
+    failure = [line for line in result.stderr.splitlines() if line.startswith(f"{bookings}:")]
+    assert len(failure) == 1
+    assert failure[0].startswith(f"{bookings}:row 2: Hillside Academy: {HILLSIDE_KEY}: ")
+    assert failure[0].endswith(f" pages, over its budget of {budget} pages (--strict: nothing "
+                               "of this booking is written)")
+    assert result.stderr.splitlines()[-1] == "Built 1 of 2 bookings; 1 failed"
+    assert "Traceback" not in result.output
+    assert not (output / HILLSIDE_KEY).parent.parent.parent.exists()
+    assert sorted(p.name for p in (output / OAK_TREE).iterdir()) == list(FILES)
+    manifest = json.loads((output / "manifest.json").read_text())
+    assert sorted(manifest["files"]) == sorted(f"{OAK_TREE}/{name}" for name in FILES)

@@ -10,7 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import DocMeta
-from .styles import CREAM, MUTED, RULE, _Look
+from .styles import CREAM, MIN_SIDE_MARGIN, MUTED, RULE, _Look
 from .text import FONT, FONT_BOLD, _draw_text, _text_width, _wrap_parts
 
 
@@ -44,27 +44,36 @@ class _Chrome:
         return (len(self.footer) - 1) * self.line_height
 
 
+def _chrome_margin(look: _Look) -> float:
+    """Header and footer run the paper's width less its least margins, wider than a body
+    column narrowed for reading: a school's name and date stay on one footer line, so a
+    personalised pack has the same room for its text as the generic one."""
+    return min(look.side_margin, MIN_SIDE_MARGIN)
+
+
 def _chrome(look: _Look, meta: DocMeta, logo: Path | None) -> _Chrome:
     """Lay out the header (lesson title left, band right, the logo before them) and the
     footer (force, school, class, date; "Page x of y" right) so every word prints: a
     text too long for its line wraps onto more lines, and the body frame gives way."""
     size = look.chrome_size
+    margin = _chrome_margin(look)
+    measure = look.page_size[0] - 2 * margin
     right_width = _text_width(meta.header_right, FONT, size)
-    room = look.measure - right_width - size * 2
-    text_x = look.side_margin
+    room = measure - right_width - size * 2
+    text_x = margin
     if logo:
         logo_w = _logo_width(str(logo), size * 2.2)
         text_x, room = text_x + logo_w + size, room - logo_w - size
-    header = _wrap_parts(meta.header_left, FONT_BOLD, size, max(room, look.measure / 4))
+    header = _wrap_parts(meta.header_left, FONT_BOLD, size, max(room, measure / 4))
     widest_label = pdfmetrics.stringWidth("Page 88 of 88", FONT, size)
-    footer = _wrap_parts(meta.footer, FONT, size, look.measure - widest_label - size * 2)
+    footer = _wrap_parts(meta.footer, FONT, size, measure - widest_label - size * 2)
     return _Chrome(tuple(header), tuple(footer), text_x, size * 1.25)
 
 
 def _decorate(look: _Look, meta: DocMeta, logo: Path | None, chrome: _Chrome):
     """Header and footer for one page, drawn once the page count is known."""
     width, height = look.page_size
-    left, right = look.side_margin, width - look.side_margin
+    left, right = _chrome_margin(look), width - _chrome_margin(look)
     size = look.chrome_size
     # `look` is the page as laid out, its frame already moved for extra lines.
     head_y = look.top + chrome.extra_top + size * 1.5  # the first header line
