@@ -119,6 +119,35 @@ def test_breakable_columns_taller_than_a_page_continue_overleaf_side_by_side():
     assert all(f"Sign number {i}." in texts and f"Clue number {i}." in texts for i in range(1, 41))
 
 
+
+def test_breakable_columns_whose_rest_cannot_start_beside_an_ended_column_go_overleaf():
+    """A long column's last items that cannot start at the page foot, beside a column that
+    has ended: they go overleaf (this once split the same way forever, and the build hung)."""
+    import signal
+
+    def give_up(*_):
+        raise TimeoutError("the columns never finished laying out")
+
+    long_item = ("Sign number {} is a long item that runs over more than one line in a "
+                 "half-width column of the page.")
+    previous = signal.signal(signal.SIGALRM, give_up)
+    try:
+        for count in range(4, 30):  # the column ends lower down the page each time
+            items = "".join(f"<item>{long_item.format(i)}</item>" for i in range(1, count))
+            markup = (f'<document><columns breakable="true"><column><h3>Left</h3><checklist>'
+                      f"{items}</checklist></column><column><h3>Right</h3><checklist>"
+                      "<item>Clue one.</item><item>Clue two.</item></checklist></column>"
+                      "</columns><p>After the columns.</p></document>")
+            signal.alarm(20)
+            pdf = render("pdf", markup)
+            signal.alarm(0)
+            text = " ".join(page_texts(pdf))
+            assert all(f"Sign number {i} is" in text for i in range(1, count)), count
+            assert text.count("Clue one.") == 1 and "After the columns." in text
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
 # --- <columns> in Word ----------------------------------------------------------------------
 
 

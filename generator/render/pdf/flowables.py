@@ -361,8 +361,10 @@ class _Columns(Flowable):
             first, rest = _split_stack(self.canv, col, self._inner, availHeight)
             while first and rest and _is_heading(first[-1]):
                 rest.insert(0, first.pop())  # a heading goes on with what it heads
-            firsts.append(first)
-            rests.append(rest)
+            # An ended column's place holder is no progress: without this, a column that
+            # cannot start here beside one that has ended would split the same way forever.
+            firsts.append([f for f in first if not isinstance(f, _Nothing)])
+            rests.append([f for f in rest if not isinstance(f, _Nothing)])
         if not any(firsts) or not any(rests):
             return []
         args = (self.gap, self.frame_height, self.min_room, self.breakable, self.spread)
