@@ -148,6 +148,26 @@ def test_breakable_columns_whose_rest_cannot_start_beside_an_ended_column_go_ove
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
 
+
+def test_tall_tick_items_in_columns_split_where_they_fit_in_large_print():
+    """Columns taller than a page of tick items each several lines long, starting lower
+    down the page each time: every item prints, and the layout never fails (an item too
+    tall for the room left was once placed anyway, or its space before forgotten)."""
+    words = " ".join(["because this reason runs on"] * 4)
+    large = PageStyle(body_size=18.0, leading=1.5, large_print=True)
+    for lines in range(0, 16):
+        filler = "".join(f"<p>Filler line {i}.</p>" for i in range(lines))
+        for count in (5, 7, 9):
+            items = "".join(f"<item>Sign {i}. {words}.</item>" for i in range(1, count))
+            markup = (f'<document>{filler}<columns breakable="true"><column><checklist>'
+                      f"{items}</checklist></column><column><checklist>"
+                      f'{items.replace("Sign", "Clue")}</checklist></column></columns>'
+                      "<p>After the columns.</p></document>")
+            text = " ".join(page_texts(render("pdf", markup, large)))
+            for i in range(1, count):
+                assert f"Sign {i}." in text and f"Clue {i}." in text, (lines, count, i)
+            assert "After the columns." in text
+
 # --- <columns> in Word ----------------------------------------------------------------------
 
 

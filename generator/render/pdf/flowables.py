@@ -138,9 +138,14 @@ def _split_stack(canv, flowables: list[Flowable], width: float, room: float):
         if used + gap + h <= room:
             used += gap + h
             continue
-        parts = f.splitOn(canv, width, room - used - gap) if room - used - gap > 0 else []
-        if len(parts) >= 2:
+        left = room - used - gap
+        parts = f.splitOn(canv, width, left) if left > 0 else []
+        if len(parts) == 2 and parts[0].wrapOn(canv, width, left)[1] <= left:
             return flowables[:i] + parts[:1], parts[1:] + flowables[i + 1:]
+        if len(parts) >= 2:  # a list that may split anywhere (its items): those that fit
+            first, rest = _split_stack(canv, parts, width, left)
+            if first:
+                return flowables[:i] + first, rest + flowables[i + 1:]
         return flowables[:i], flowables[i:]
     return flowables, []
 
@@ -368,8 +373,12 @@ class _Columns(Flowable):
         if not any(firsts) or not any(rests):
             return []
         args = (self.gap, self.frame_height, self.min_room, self.breakable, self.spread)
-        return [_Columns([c or [_Nothing()] for c in firsts], *args),
-                _Columns([c or [_Nothing()] for c in rests], *args)]
+        first = _Columns([c or [_Nothing()] for c in firsts], *args)
+        rest = _Columns([c or [_Nothing()] for c in rests], *args)
+        # The frame made room for this block's space before, not its first part's own.
+        first.spaceBefore, first.spaceAfter = self.spaceBefore, 0.0
+        rest.spaceBefore, rest.spaceAfter = 0.0, self.spaceAfter
+        return [first, rest]
 
     def draw(self):
         for n, (col, hs) in enumerate(zip(self.columns, self._heights)):
