@@ -74,7 +74,8 @@ DOCUMENTS = (
              "pupils: one each; the .docx is its screen-reader twin"),
     Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
     Document("answer-key", "pdf", "answer-key.xml.j2", "answer key",
-             "the teacher: the worksheet's answers and why"),
+             "the teacher: the worksheet's answers and why",
+             sizes=(("*", 11.0),), max_chars=85),  # the teacher's: each sign's reason too
     Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide",
              "the facilitator: the stories scene by scene, questions, points to draw out"),
     Document("cards", "pdf", "cards.xml.j2", "cards",

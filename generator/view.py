@@ -94,6 +94,11 @@ class CheckItem:
     is_sign: bool
     why: str
 
+    @property
+    def reason(self) -> str:
+        """The why's first sentence: the answer key's short reason, beside the item."""
+        return re.split(r"(?<=[.!?])\s+", self.why.strip(), maxsplit=1)[0]
+
 
 @dataclass(frozen=True)
 class SceneView:

@@ -263,6 +263,19 @@ def test_worksheet_parts_are_lettered_in_order_and_the_key_follows_them(built):
             assert -1 not in places and places == sorted(places), f"{pack}/{name}: {places}"
 
 
+
+def test_the_key_gives_each_warning_sign_with_its_reason(built):
+    """A teacher marking sees why each sign is one: its reason's first sentence, after it."""
+    for lesson, band, pack in packs(built):
+        key = squash(pdf_text(pack / "answer-key.pdf"))
+        for story in stories(lesson, band):
+            for sign in story["warning_signs"]:
+                reason = re.split(r"(?<=[.!?])\s+", squash(sign["why"]), maxsplit=1)[0]
+                assert f"{squash(sign['sign'])} {reason}" in key, (pack, sign["sign"])
+            for other in story.get("not_warning_signs", ()):
+                assert (f"{squash(other['statement'])} Not a warning sign: {squash(other['why'])}"
+                        in key), (pack, other["statement"])
+
 def test_no_silly_answers_is_for_ks2_only(built):
     for lesson, band, pack in packs(built):
         text = squash(pdf_text(pack / "worksheet.pdf"))

@@ -22,8 +22,8 @@ BANDS = ("ks2", "ks3", "ks4", "post16")
 BODY_SIZE = {"ks2": 12, "ks3": 12, "ks4": 12, "post16": 12}
 SMALL_PRINT_FLOOR = 10  # sources, header and footer: never smaller than this
 # Documents for adults that must fit their pages (the letter home, the school's briefing,
-# the officer's record) are set at 10 to 11 pt, never below the floor.
-ADULT_DOCUMENTS = ("parent-letter", "school-briefing", "evaluation-record")
+# the officer's record, the teacher's answer key) are set at 10 to 11 pt, never below the floor.
+ADULT_DOCUMENTS = ("parent-letter", "school-briefing", "evaluation-record", "answer-key")
 
 
 def packs(built: Path) -> list[Path]:
