@@ -418,12 +418,13 @@ def render_group(view: BandView, template: str, documents: list[Document],
                  options: BuildOptions, assets: Assets,
                  kit: Optional[KitView] = None) -> list[bytes]:
     """The documents one template makes for one pack (a PDF and its Word twin).
-    Templates see the band's view as `v` and the session kit's data as `k`."""
+    Templates see the band's view as `v`, the session kit's data as `k`, and whether the
+    print is large (`large_print`: fewer words a line, so fewer blocks side by side)."""
     from .kit import KitView
     from .templating import render_markup
 
     nodes = render_markup(options.templates, template, v=view, k=kit or KitView(),
-                          answers=False)
+                          answers=False, large_print=options.large_print)
     return [render_document(nodes, view, document, options, assets) for document in documents]
 
 

@@ -245,3 +245,43 @@ def test_worksheet_twin_reads_well_with_a_screen_reader(built):
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
     props = document.core_properties
     assert props.title.endswith(": worksheet") and props.author and props.subject
+
+
+@pytest.fixture(scope="module")
+def large_print(tmp_path_factory) -> Path:
+    """Every lesson and band's worksheet and answer key in large print."""
+    out = tmp_path_factory.mktemp("large") / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--large-print",
+                     "--documents", "worksheet,answer-key")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_every_large_print_worksheet_is_within_its_budget(large_print):
+    from generator.budgets import page_budget
+
+    sheets = sorted(large_print.glob("*/*/worksheet-large-print.pdf"))
+    assert len(sheets) == 12
+    for sheet in sheets:
+        band = sheet.parent.name
+        pages = len(PdfReader(sheet).pages)
+        assert pages <= page_budget("worksheet", band, large_print=True), (sheet, pages)
+        assert body_size(sheet) >= 18
+
+
+def test_large_print_key_sets_each_story_at_the_full_width(large_print):
+    """In large print a half-page column holds a few words of a reason a line: the key's
+    tick lists go one under the other, each item starting at the same left edge."""
+    key = large_print / "whos-really-there" / "ks3" / "answer-key-large-print.pdf"
+    starts = Counter()
+    for page in PdfReader(key).pages:
+        def visit(text, cm, tm, font, size):
+            if text.strip() and (size * cm[0] >= 17.5 or size * tm[0] >= 17.5):
+                starts[round(cm[4] + tm[4] * cm[0])] += 1
+
+        page.extract_text(visitor_text=visit)
+    left = min(starts)
+    # Nothing starts half way across the page, where a second column would.
+    width = float(PdfReader(key).pages[0].mediabox[2])
+    assert not [x for x in starts if width * 0.4 < x < width * 0.6], sorted(starts)
+    assert left < width * 0.2

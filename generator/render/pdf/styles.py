@@ -72,7 +72,7 @@ def _look(page: PageStyle, fonts: FontFiles) -> _Look:
     page_size = LETTER if page.paper == "letter" else A4
     # Narrow the column to ~70 characters; large sizes are limited by the paper instead.
     chars, least = page.max_chars or MAX_CHARS_PER_LINE, MIN_SIDE_MARGIN
-    if chars > MAX_CHARS_PER_LINE:  # a wider column may use narrower margins
+    if chars > MAX_CHARS_PER_LINE or page.large_print:  # a wider column may use narrower margins
         least = WIDE_SIDE_MARGIN
     measure = min(chars * em_per_char * size, page_size[0] - 2 * least)
     side = (page_size[0] - measure) / 2
