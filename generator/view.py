@@ -86,6 +86,9 @@ def lines_for(answer: str, most: int = 4) -> int:
     return max(1, min(most, len(_SENTENCE_END.findall(answer.strip()))))
 
 
+OPTION_LETTERS = "ABCDEFGH"
+
+
 @dataclass(frozen=True)
 class CheckItem:
     """One line of the "spot the warning signs" tick list."""
@@ -203,6 +206,12 @@ class BandView:
             months.setdefault((c.last_verified.year, c.last_verified.month), []).append(c.name)
         return tuple((dt.date(y, m, 1).strftime("%B %Y"), tuple(names))
                      for (y, m), names in sorted(months.items(), reverse=True))
+
+    @property
+    def letters(self) -> str:
+        """A decision's options are lettered A, B, C… in their order, the same on the
+        slides, the worksheet, the answer key and the guide ("vote for B")."""
+        return OPTION_LETTERS
 
     @property
     def decisions(self) -> tuple[tuple[ScenarioView, Decision], ...]:

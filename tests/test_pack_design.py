@@ -276,6 +276,40 @@ def test_the_key_gives_each_warning_sign_with_its_reason(built):
                 assert (f"{squash(other['statement'])} Not a warning sign: {squash(other['why'])}"
                         in key), (pack, other["statement"])
 
+
+def test_decision_options_carry_the_slides_letters_on_the_worksheet_and_key(built):
+    """"Vote for B": each decision's options have the same letters and words, in the
+    same order, on its slide, the worksheet (PDF and Word) and the answer key."""
+    from pptx import Presentation
+
+    for lesson, band, pack in packs(built):
+        deck = Presentation(str(pack / "slides.pptx"))
+        asked, safest = [], []  # per decision slide: [(letter, text)], and the safest's
+        for slide in deck.slides:
+            title = slide.shapes.title.text_frame.text
+            body = [squash(p.text) for shape in slide.shapes if shape.has_text_frame
+                    and shape != slide.shapes.title for p in shape.text_frame.paragraphs]
+            options = [m.groups() for line in body if (m := re.fullmatch(r"([A-H])\. (.+)", line))]
+            if title.startswith("Decision") and "(continued)" not in title:
+                asked.append(options)
+            elif title.startswith("The safest choice") and "(continued)" not in title:
+                safest += [line.removeprefix("Safest: ") for line in body
+                           if line.startswith("Safest: ")]
+        decisions = [d for story in stories(lesson, band) for d in story["decisions"]]
+        assert len(asked) == len(decisions), pack
+        sheet = squash(pdf_text(pack / "worksheet.pdf"))
+        word = " ".join(text for _, text in guide_paragraphs(pack / "worksheet.docx"))
+        key = squash(pdf_text(pack / "answer-key.pdf"))
+        for options, decision, best in zip(asked, decisions, safest):
+            assert [text for _, text in options] == [squash(o["choice"]) for o in decision["options"]]
+            assert "".join(letter for letter, _ in options) == "ABCDEFGH"[:len(options)]
+            lettered = [f"{letter}. {text}" for letter, text in options]
+            for text in (sheet, word):
+                places = [text.find(option) for option in lettered]
+                assert -1 not in places and places == sorted(places), (pack, lettered)
+            assert best in lettered, (pack, best)
+            assert re.search(rf"(Safest|Best choice): {re.escape(best)}", key), (pack, best)
+
 def test_no_silly_answers_is_for_ks2_only(built):
     for lesson, band, pack in packs(built):
         text = squash(pdf_text(pack / "worksheet.pdf"))
