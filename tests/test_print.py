@@ -285,3 +285,21 @@ def test_large_print_key_sets_each_story_at_the_full_width(large_print):
     width = float(PdfReader(key).pages[0].mediabox[2])
     assert not [x for x in starts if width * 0.4 < x < width * 0.6], sorted(starts)
     assert left < width * 0.2
+
+
+@pytest.mark.parametrize("school, class_name", [("Oak Tree Primary", "Year 6"),
+                                                ("Hillside Academy", "Year 8")])
+def test_a_personalised_pack_keeps_to_its_page_budgets(tmp_path, school, class_name):
+    """The school, class and date on the cover and in every footer take no room the
+    generic pack needs: --strict fails on any document over its budget."""
+    out = tmp_path / "out"
+    result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out), "--strict",
+                     "--school", school, "--class", class_name, "--date", "2099-03-04",
+                     "--documents", "worksheet,answer-key,lesson-plan")
+    assert result.exit_code == 0, result.output
+    sheets = list(out.rglob("worksheet.pdf"))
+    assert len(sheets) == 3
+    for sheet in sheets:
+        first = squash(PdfReader(sheet).pages[0].extract_text())
+        assert f"Class: {class_name}" in first and "Date: 4 March 2099" in first
+        assert f"{school} · {class_name}" in first  # its footer
