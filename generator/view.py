@@ -96,11 +96,19 @@ class CheckItem:
     text: str
     is_sign: bool
     why: str
+    # Words that say where to turn ("trusted adult", "999", a service's name): a why
+    # whose later sentences use one is never cut short.
+    help_words: tuple[str, ...] = ()
 
     @property
     def reason(self) -> str:
-        """The why's first sentence: the answer key's short reason, beside the item."""
-        return re.split(r"(?<=[.!?])\s+", self.why.strip(), maxsplit=1)[0]
+        """The answer key's short reason, beside the item: the why's first sentence, or
+        all of it when the rest says where to turn (a teacher marking a sign of distress
+        keeps the advice on who can help)."""
+        first, *rest = re.split(r"(?<=[.!?])\s+", self.why.strip(), maxsplit=1)
+        if rest and any(re.search(rf"\b{re.escape(w)}\b", rest[0]) for w in self.help_words):
+            return self.why
+        return first
 
 
 @dataclass(frozen=True)
@@ -248,7 +256,7 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
         lesson=lesson,
         band=library.band(band_id),
         plan=plan,
-        scenarios=tuple(_scenario_view(library.scenarios[s], n)
+        scenarios=tuple(_scenario_view(library.scenarios[s], n, _help_words(library))
                         for n, s in enumerate(plan.scenarios, 1)),
         messages=tuple(MessageView(n, *messages[m]) for n, m in enumerate(plan.key_messages, 1)),
         contacts=tuple(library.contacts[c] for c in plan.contacts),
@@ -264,8 +272,14 @@ def band_view(library: Library, lesson_id: str, band_id: str, profile: Profile,
     )
 
 
-def _scenario_view(scenario: Scenario, number: int = 1) -> ScenarioView:
-    items = [CheckItem(s.sign, True, s.why) for s in scenario.warning_signs]
+def _help_words(library: Library) -> tuple[str, ...]:
+    """What says where to turn: a trusted adult, 999, or a service the lessons list."""
+    return ("trusted adult", "999", *(c.name for c in library.contacts.values()))
+
+
+def _scenario_view(scenario: Scenario, number: int = 1,
+                   help_words: tuple[str, ...] = ()) -> ScenarioView:
+    items = [CheckItem(s.sign, True, s.why, help_words) for s in scenario.warning_signs]
     items += [CheckItem(n.statement, False, n.why) for n in scenario.not_warning_signs]
     # A fixed shuffle, so signs and non-signs are mixed but every build prints the same order.
     items.sort(key=lambda item: hashlib.sha256((scenario.id + item.text).encode()).digest())

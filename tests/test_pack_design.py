@@ -265,16 +265,27 @@ def test_worksheet_parts_are_lettered_in_order_and_the_key_follows_them(built):
 
 
 def test_the_key_gives_each_warning_sign_with_its_reason(built):
-    """A teacher marking sees why each sign is one: its reason's first sentence, after it."""
+    """A teacher marking sees why each sign is one: its why's first sentence after it, or
+    all of it when the rest says where to turn (never cut: a sign of distress keeps
+    its advice on who can help)."""
+    services = [c["name"] for c in load(LESSONS / "contacts.yaml")["contacts"]]
+    kept_whole = 0
     for lesson, band, pack in packs(built):
         key = squash(pdf_text(pack / "answer-key.pdf"))
         for story in stories(lesson, band):
             for sign in story["warning_signs"]:
-                reason = re.split(r"(?<=[.!?])\s+", squash(sign["why"]), maxsplit=1)[0]
+                first, *rest = re.split(r"(?<=[.!?])\s+", squash(sign["why"]), maxsplit=1)
+                where_to_turn = rest and any(re.search(rf"\b{re.escape(w)}\b", rest[0])
+                                             for w in ["trusted adult", "999", *services])
+                reason = squash(sign["why"]) if where_to_turn else first
+                kept_whole += bool(where_to_turn)
                 assert f"{squash(sign['sign'])} {reason}" in key, (pack, sign["sign"])
+                if not where_to_turn and rest:
+                    assert f"{squash(sign['sign'])} {first} {rest[0]}" not in key
             for other in story.get("not_warning_signs", ()):
                 assert (f"{squash(other['statement'])} Not a warning sign: {squash(other['why'])}"
                         in key), (pack, other["statement"])
+    assert kept_whole  # the bundled lessons have signs of distress with advice
 
 
 def test_decision_options_carry_the_slides_letters_on_the_worksheet_and_key(built):
