@@ -64,6 +64,14 @@ class Document:
     # letter onto a second page.
     max_pages: int = 0
     smallest: float = 0.0
+    # The bands whose packs hold it (the ks2 certificate); () for every band. Other
+    # bands' packs simply lack it: nothing reports it missing.
+    bands: tuple[str, ...] = ()
+    # Header and footer on every page (PDF); a certificate is a page of its own.
+    furniture: bool = True
+
+    def for_band(self, band_id: str) -> bool:
+        return not self.bands or band_id in self.bands
 
 
 DOCUMENTS = (
@@ -95,6 +103,15 @@ DOCUMENTS = (
              sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
     Document("slides", "pptx", "slides.xml.j2", "slides",
              "the officer, to project: the stories scene by scene, decisions, signposting"),
+    Document("feedback-form", "pdf", "feedback-form.xml.j2", "feedback slips",
+             "pupils, at the end: four anonymous slips a sheet to cut out, for the question box",
+             max_chars=200, furniture=False),
+    Document("certificate", "pdf", "certificate.xml.j2", "certificate",
+             "pupils, to take home: two to a sheet, a name to write in",
+             sizes=(("*", 14.0),), max_chars=200, bands=("ks2",), furniture=False),
+    # Plain text, to paste into an email: every mail program takes it as it is.
+    Document("email-to-school", "txt", "email-to-school.xml.j2", "email to the school",
+             "the officer: the email to the DSL and class teacher before the visit"),
 )
 
 
@@ -196,7 +213,8 @@ def build(options: BuildOptions) -> BuildResult:
         raise
     finally:
         words.cancel()
-    result.warnings = result.warnings + session_warnings(options.session)
+    result.warnings = (result.warnings + session_warnings(options.session)
+                       + band_limited_warnings(options, library))
     before = dict(manifest.index)
     _write_index(options, manifest, index.pack_infos(library, result.written + result.unchanged,
                                                      options.session), result)
@@ -302,6 +320,8 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
         for document in chosen:
+            if not document.for_band(band_id):
+                continue  # not in this band's packs (the ks2 certificate)
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             job = _Job(name, inputs, digest, lesson_id, band_id, document)
             if manifest.is_current(name, digest) and not options.force:
@@ -309,7 +329,34 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
                 current.append(job)
             else:
                 due.append(job)
+    if not due and not current:  # only band-limited documents, for other bands' packs
+        note = band_limited_note(chosen, [b for _, b in _select(library, options)])
+        raise LessonpackError(f"nothing to build: {note} ('lessonpack list' shows what "
+                              "each pack holds)")
     return due, current
+
+
+def band_limited_note(chosen: list[Document], band_ids: list[str]) -> str:
+    """What --documents asked for that the chosen bands' packs do not hold: "the
+    certificate is made for ks2 packs only, not for ks3, ks4". "" if nothing."""
+    notes = []
+    for stem in dict.fromkeys(d.stem for d in chosen if d.bands):
+        bands = next(d.bands for d in chosen if d.stem == stem)
+        missing = [b for b in dict.fromkeys(band_ids) if b not in bands]
+        if missing:
+            notes.append(f"the {stem} is made for {', '.join(bands)} packs only, not for "
+                         f"{', '.join(missing)}")
+    return "; ".join(notes)
+
+
+def band_limited_warnings(options: BuildOptions, library: Library) -> list[Problem]:
+    """A note (never a failure) when --documents names a document some of the chosen
+    packs do not hold; a full build says nothing about it."""
+    if not options.documents:
+        return []
+    note = band_limited_note(select_documents(options.documents),
+                             [b for _, b in _select(library, options)])
+    return [Problem("--documents", 0, note, warning=True)] if note else []
 
 
 def _over_budget(options: BuildOptions, due: list[_Job], rendered: list[bytes],
@@ -455,7 +502,8 @@ def page_style(band_id: str, options: BuildOptions,
     sizes = dict(document.sizes) if document else {}
     size = sizes.get(band_id, sizes.get("*", size))
     style = PageStyle(paper=options.paper, body_size=size,
-                      max_chars=document.max_chars if document else 70)
+                      max_chars=document.max_chars if document else 70,
+                      furniture=document.furniture if document else True)
     if document and document.leading:
         style = replace(style, leading=max(1.2, document.leading))
     if options.large_print:

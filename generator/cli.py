@@ -394,6 +394,9 @@ def list_content(lessons_dir):
         kinds = [d for d in DOCUMENTS if d.stem == name]
         files = ", ".join(f"{name}.{d.format}" for d in kinds)
         about = next((d.about for d in kinds if d.about), "")
+        only = next((d.bands for d in kinds if d.bands), ())
+        if only:
+            about += f" [{', '.join(only)} packs only]"
         click.echo(f"  {name:28} {files}: {about}")
 
 

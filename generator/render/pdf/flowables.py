@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from .rl_private import _Para
-from .styles import INK, WRITE_LINE
+from .styles import ACCENT, INK, MUTED, TINT_STRONG, WRITE_LINE
 from .text import FONT, FONT_BOLD, _draw_text, _markup, _text_width, _wrap
 
 
@@ -439,3 +439,126 @@ class _Items(Flowable):
                 y -= max(self.items[i - 1].getSpaceAfter(), f.getSpaceBefore())
             y -= h
             f.drawOn(self.canv, 0, y)
+
+
+class _Certificate(Flowable):
+    """`copies` certificates filling the rest of the page, one above the other, each
+    inside a double border (a thick line and a thin one, with a star in each corner:
+    clean in black and white), its blocks centred across and down; a dashed line
+    between two copies shows where to cut. The same flowables are drawn in each."""
+
+    GAP = 2.2  # between two copies, in font sizes
+
+    def __init__(self, content: list[Flowable], copies: int, size: float,
+                 cut_dash: tuple[float, float]):
+        super().__init__()
+        self.content, self.copies, self.size, self.cut_dash = content, copies, size, cut_dash
+
+    def _inset(self) -> float:
+        return self.size * 2.6  # from the outer border to the text
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, availHeight
+        inner = availWidth - 2 * self._inset()
+        self.text_width = inner * 0.88
+        self.sizes = [f.wrap(self.text_width, availHeight) for f in self.content]
+        return self.width, self.height
+
+    def _content_height(self) -> float:
+        heights = [h for _, h in self.sizes]
+        return _stacked(self.content, heights)
+
+    def _fitting_copies(self) -> int:
+        """As many copies as asked for, if the text fits inside each (large print may
+        need the whole page for one)."""
+        for copies in range(self.copies, 1, -1):
+            each = (self.height - self.size * self.GAP * (copies - 1)) / copies
+            if self._content_height() <= each - 2 * self._inset():
+                return copies
+        return 1
+
+    def draw(self):
+        c, s = self.canv, self.size
+        copies = self._fitting_copies()
+        gap = s * self.GAP  # the cut line runs through it
+        each = (self.height - gap * (copies - 1)) / copies
+        c.saveState()
+        for i in range(copies):
+            bottom = self.height - (i + 1) * each - i * gap
+            self._draw_one(c, bottom, each)
+            if i:  # the cut line, half way between this copy and the one above
+                y = bottom + each + gap / 2
+                c.setStrokeColor(MUTED)
+                c.setLineWidth(0.8)
+                c.setDash(*self.cut_dash)
+                c.line(-s, y, self.width + s, y)
+                c.setDash()
+        c.restoreState()
+
+    def _draw_one(self, c, bottom: float, height: float) -> None:
+        s, width = self.size, self.width
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(s * 0.25)
+        c.rect(0, bottom, width, height, stroke=1, fill=0)
+        edge = s * 0.6
+        c.setLineWidth(0.9)
+        c.rect(edge, bottom + edge, width - 2 * edge, height - 2 * edge, stroke=1, fill=0)
+        star = s * 0.75
+        for x in (edge + star * 1.6, width - edge - star * 1.6):
+            for y in (bottom + edge + star * 1.6, bottom + height - edge - star * 1.6):
+                _draw_star(c, x, y, star)
+        # The blocks, centred down the border and across it.
+        top = bottom + height - (height - self._content_height()) / 2
+        x = (width - self.text_width) / 2
+        previous = None
+        for f, (w, h) in zip(self.content, self.sizes):
+            if previous is not None:
+                top -= max(previous.getSpaceAfter(), f.getSpaceBefore())
+            f.drawOn(c, x, top - h)
+            top -= h
+            previous = f
+
+
+def _draw_star(c, x: float, y: float, radius: float) -> None:
+    """A five-pointed star centred on (x, y): outlined, lightly tinted."""
+    import math
+
+    path = c.beginPath()
+    for k in range(10):
+        r = radius if k % 2 == 0 else radius * 0.42
+        angle = math.pi / 2 + k * math.pi / 5
+        point = (x + r * math.cos(angle), y + r * math.sin(angle))
+        path.moveTo(*point) if k == 0 else path.lineTo(*point)
+    path.close()
+    c.saveState()
+    c.setFillColor(TINT_STRONG)
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(0.9)
+    c.setLineJoin(1)
+    c.drawPath(path, stroke=1, fill=1)
+    c.restoreState()
+
+
+class _Repeated(Flowable):
+    """As many rows of a grid as fit the room left on the page (at least one): `make(n)`
+    gives the grid of n rows (feedback slips, as many as a sheet holds). Never split."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+        one = make(1)
+        self.spaceBefore, self.spaceAfter = one.getSpaceBefore(), one.getSpaceAfter()
+
+    def wrap(self, availWidth, availHeight):
+        one = self.make(1)
+        _, row = one.wrap(availWidth, availHeight)
+        rows = max(1, int(availHeight // row)) if row else 1
+        self.grid = one if rows == 1 else self.make(rows)
+        self.width, self.height = self.grid.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return []
+
+    def draw(self):
+        self.grid.drawOn(self.canv, 0, 0)
