@@ -22,9 +22,20 @@ def render(nodes: m.Document, meta, page, assets) -> bytes:
 
 
 def _text(content: m.Inline) -> str:
-    """Inline content as lines: whitespace collapsed within a line, bold dropped."""
-    lines = m.plain_text(content).replace("\r", "").split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip("\n")
+    """Inline content as lines (a <br/> starts one): whitespace collapsed, bold dropped."""
+    lines: list[list[str]] = [[]]
+
+    def walk(items: m.Inline) -> None:
+        for item in items:
+            if isinstance(item, str):
+                lines[-1].append(item)
+            elif isinstance(item, m.Break):
+                lines.append([])
+            else:
+                walk(item.content)
+
+    walk(content)
+    return "\n".join(" ".join("".join(line).split()) for line in lines)
 
 
 def _blocks(blocks: tuple[m.Block, ...], source: str) -> list[str]:

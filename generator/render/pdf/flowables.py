@@ -455,7 +455,10 @@ class _Certificate(Flowable):
         self.content, self.copies, self.size, self.cut_dash = content, copies, size, cut_dash
 
     def _inset(self) -> float:
-        return self.size * 2.6  # from the outer border to the text
+        return self.size * 2.6  # from the outer border to the text, at the sides
+
+    def _inset_y(self) -> float:
+        return self.size * 1.4  # above and below (the stars sit in the corners, clear of it)
 
     def wrap(self, availWidth, availHeight):
         self.width, self.height = availWidth, availHeight
@@ -473,7 +476,7 @@ class _Certificate(Flowable):
         need the whole page for one)."""
         for copies in range(self.copies, 1, -1):
             each = (self.height - self.size * self.GAP * (copies - 1)) / copies
-            if self._content_height() <= each - 2 * self._inset():
+            if self._content_height() <= each - 2 * self._inset_y():
                 return copies
         return 1
 

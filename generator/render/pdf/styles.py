@@ -126,7 +126,7 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
         "certificate_h3": style("certificate_h3", fontName=FONT_BOLD, fontSize=size * 1.15,
                                 leading=size * 1.15 * head_ratio, textColor=ACCENT,
                                 alignment=TA_CENTER, spaceAfter=size * 0.4),
-        "certificate_p": style("certificate_p", alignment=TA_CENTER, spaceAfter=size * 0.4),
+        "certificate_p": style("certificate_p", alignment=TA_CENTER, spaceAfter=size * 0.3),
         "certificate_small": style("certificate_small", fontSize=small, textColor=MUTED,
                                    alignment=TA_CENTER, spaceAfter=size * 0.3),
     }
