@@ -184,18 +184,23 @@ def _documents(outcome: BuildResult) -> str:
 
 
 def read_bookings(path: Path, library: Library, month_first: bool = False,
-                  optional: tuple[str, ...] = ()) -> tuple[list[Booking], list[tuple[int, str]]]:
+                  optional: tuple[str, ...] = (),
+                  dsl: bool = True) -> tuple[list[Booking], list[tuple[int, str]]]:
     """The good bookings, and (row, message) for every problem in a bad one.
 
     A header row naming the columns is required, in any order and any case. A missing
     column, an unreadable file or dates written month first (without `month_first`) is
     one LessonpackError, raised before anything builds. `optional` names more columns
-    to read into Booking.extra (the report's tallies)."""
+    to read into Booking.extra (the report's tallies). Without `dsl` the dsl column is
+    not read (the report counts sessions; a name it would refuse to print is batch's
+    concern)."""
     where = display_path(path)
     rows = _read_rows(path)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise LessonpackError(f"{where}: the first row must name the columns: {COLUMNS_HELP}")
     columns = _columns(where, rows[0], optional)
+    if not dsl:
+        columns.pop("dsl", None)
     if not month_first:
         _check_not_month_first(where, rows, columns["date"])
 

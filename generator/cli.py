@@ -442,7 +442,9 @@ def init(directory: Path):
                         ignore=shutil.ignore_patterns("__pycache__"))
     click.echo(f"Copied lessons/ and templates/ into {directory}/. Put your force's details "
                f"in {directory / 'lessons' / 'profile.yaml'} (every field is explained there), "
-               f"then run 'lessonpack build' inside {directory}.")
+               f"then run 'lessonpack build' inside {directory}. Each visit's details go to "
+               "the build (--school, --date, --class, --dsl) or to a bookings file's columns "
+               "(school, date, band, lesson, class, dsl) for 'lessonpack batch'.")
 
 
 @main.command("import-advice")

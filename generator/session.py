@@ -35,7 +35,10 @@ class Session:
 
 # ------------------------------------------------------------------ safeguarding lead
 
-DSL_MOST = 60  # characters: a title, initials or first name and surname, with room to spare
+# Characters: a title, first name and a double-barrelled surname ("Mrs Angharad
+# Llewellyn-Pritchard" is 32); the letter home and the briefing keep to their page
+# with a name this long.
+DSL_MOST = 40
 # What a spreadsheet holds where a name is not yet known: not a name to print.
 _PLACEHOLDERS = {"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "n/a", "na",
                  "none", "unknown", "not known", "dsl", "?"}
@@ -55,7 +58,8 @@ def check_dsl(text: str) -> Optional[str]:
                        "(e.g. \"Mrs A. Patel\"), or leave it out")
     if len(name) > DSL_MOST:
         raise DslError(f"'{name[:30]}…' is {len(name)} characters long; give the lead's "
-                       f"name alone, at most {DSL_MOST} characters (e.g. \"Mrs A. Patel\")")
+                       f"name alone, at most {DSL_MOST} characters (e.g. \"Mrs A. Patel\"), "
+                       "so the letter home keeps to one page")
     if name.lower().strip(" .") in _PLACEHOLDERS or not any(c.isalpha() for c in name):
         return None
     return name
