@@ -253,12 +253,13 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
     \b
     BOOKINGS needs a header row naming its columns: school, date, band, lesson
     and optionally class and dsl (the school's Designated Safeguarding Lead,
-    e.g. Mrs A. Patel, named in the pack). Dates are YYYY-MM-DD or DD/MM/YYYY (--month-first
-    for MM/DD/YYYY, as US Excel saves them). A band is its id, a key stage
-    (KS3) or a year group (Year 8), and may be left empty when the class
-    names its year group; a lesson is its id or its title. A bad row is
-    reported with its row number; the other rows still build. A document a
-    teacher has edited is kept, and the rest of its pack is written.
+    e.g. Mrs A. Patel, named in the pack). Dates are YYYY-MM-DD or
+    DD/MM/YYYY (--month-first for MM/DD/YYYY, as US Excel saves them). A
+    band is its id, a key stage (KS3) or a year group (Year 8), and may be
+    left empty when the class names its year group; a lesson is its id or
+    its title. A bad row is reported with its row number; the other rows
+    still build. A document a teacher has edited is kept, and the rest of
+    its pack is written.
 
     \b
     Example:
