@@ -112,7 +112,7 @@ class BuildOptions:
     band_ids: tuple[str, ...] = ()
     scenario_ids: tuple[str, ...] = ()
     profile_path: Optional[Path] = None
-    session: Optional[Session] = None  # school, date and class; None for an unnamed pack
+    session: Optional[Session] = None  # school, date, class, DSL; None for an unnamed pack
     paper: str = "a4"
     large_print: bool = False
     dyslexia_friendly: bool = False
@@ -394,11 +394,12 @@ def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str]
 
 
 def session_warnings(session: Optional[Session]) -> list[Problem]:
-    """A warning for a school or class name the PDFs cannot print whole (--strict is
+    """A warning for a school, class or DSL name the PDFs cannot print whole (--strict is
     about the content, so these never fail a build)."""
     from .fonts import cannot_print
 
-    fields = (("--school", session.school), ("--class", session.class_name)) if session else ()
+    fields = (("--school", session.school), ("--class", session.class_name),
+              ("--dsl", session.dsl)) if session else ()
     return [Problem(option, 0, message, warning=True)
             for option, text in fields if text and (message := cannot_print(text))]
 
