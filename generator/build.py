@@ -129,7 +129,7 @@ class BuildOptions:
     band_ids: tuple[str, ...] = ()
     scenario_ids: tuple[str, ...] = ()
     profile_path: Optional[Path] = None
-    session: Optional[Session] = None  # school, date and class; None for an unnamed pack
+    session: Optional[Session] = None  # school, date, class, DSL; None for an unnamed pack
     paper: str = "a4"
     large_print: bool = False
     dyslexia_friendly: bool = False
@@ -195,10 +195,10 @@ def build(options: BuildOptions) -> BuildResult:
 
     from .profile import load_profile
 
-    library, warnings = load_structure(options.lessons_dir, options.today, options.strict)
+    library, warnings = _load_while_renderers_import(options)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
-    words = _check_words_in_background(library, options)
+    words = _check_words_in_background(library, options, _select(library, options))
 
     def check_words() -> None:  # runs while workers render; nothing is written before
         result.warnings = raise_errors(warnings + words.result(), options.strict)
@@ -238,11 +238,32 @@ def _write_index(options: BuildOptions, manifest: Manifest, infos: dict,
         result.warnings = result.warnings + [warning]
 
 
-def _check_words_in_background(library: Library, options: BuildOptions) -> Background:
+def _load_while_renderers_import(options: BuildOptions) -> tuple[Library, list[Problem]]:
+    """load_structure's result, loaded in a forked process while this one imports and
+    sets up the renderers: the two take about as long, and there is a core for each."""
+    forked = worker_count(options.jobs) > 1 and can_fork()
+    loading = Background(partial(load_structure, options.lessons_dir, options.today,
+                                 options.strict), fork=forked)
+    try:
+        if forked:
+            from . import model  # noqa: F401  the library arrives as its records: ready for it
+
+            prepare_renderers(resources.assets(options.templates))  # the logo comes later
+        return loading.result()
+    finally:
+        loading.cancel()
+
+
+def _check_words_in_background(library: Library, options: BuildOptions,
+                               packs: list[tuple[str, str]]) -> Background:
     """The words (language, reading level) checked on another core while this one
-    imports the renderers and prepares the render jobs."""
+    imports the renderers and prepares the render jobs: every file's, or, when only some
+    packs are built, those of the files they read."""
+    from .library_texts import narrowed
     from .validate import check_text
 
+    if options.lesson_ids or options.band_ids or options.scenario_ids:
+        library = narrowed(library, packs)
     return Background(partial(check_text, library), fork=worker_count(options.jobs) > 1)
 
 
@@ -420,11 +441,12 @@ def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str]
 
 
 def session_warnings(session: Optional[Session]) -> list[Problem]:
-    """A warning for a school or class name the PDFs cannot print whole (--strict is
+    """A warning for a school, class or DSL name the PDFs cannot print whole (--strict is
     about the content, so these never fail a build)."""
     from .fonts import cannot_print
 
-    fields = (("--school", session.school), ("--class", session.class_name)) if session else ()
+    fields = (("--school", session.school), ("--class", session.class_name),
+              ("--dsl", session.dsl)) if session else ()
     return [Problem(option, 0, message, warning=True)
             for option, text in fields if text and (message := cannot_print(text))]
 

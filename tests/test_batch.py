@@ -152,7 +152,7 @@ def test_missing_column_stops_before_anything_builds(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "missing-column.csv: the header row has no 'band' column; the first row must name "
-        "the columns: school, date, band, lesson and optionally class "
+        "the columns: school, date, band, lesson and optionally class and dsl "
         "(found: school, date, lesson, class)\n")
     assert "Traceback" not in result.output
     assert not (tmp_path / "output").exists()

@@ -207,60 +207,74 @@ def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
 
 
 class _Fields(Flowable):
-    """One row of labelled write-in fields ("Name", "Class", "Date"); a field's text,
-    when given, is printed on its line. Fields share the width by what they hold; a
-    text too long for its field wraps onto more lines, so every word prints."""
+    """Labelled write-in fields ("Name", "Class", "Date") in a row; a field's text, when
+    given, is printed on its line. Fields share the row's width by what they hold, a
+    blank one keeping room to write in; fields that do not fit go on to another row,
+    and a text too long for a whole row wraps, so every word prints."""
 
     def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
         super().__init__()
         self.fields, self.size, self.gap = fields, size, gap
         self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
 
-    def _layout(self, width: float) -> list[tuple[float, float, list[str]]]:
-        """(x, room, value lines) for each field."""
-        s, n = self.size, len(self.fields)
-        labels = [_text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 for label, _ in self.fields]
-        values = [_text_width(value, FONT, s) + s * 0.4 if value else 0.0
-                  for _, value in self.fields]
-        gaps = [s * 1.2 if i < n - 1 else 0.0 for i in range(n)]
-        needs = [lab + val + gap for lab, val, gap in zip(labels, values, gaps)]
-        if sum(needs) <= width:  # all fit on one line: share out the spare width
-            rooms = [need + (width - sum(needs)) / n for need in needs]
-        else:
-            rooms = [width / n] * n
-        layout, x = [], 0.0
-        for (label, value), room, lab, gap in zip(self.fields, rooms, labels, gaps):
-            inner = max(room - lab - gap - s * 0.2, s * 2)
-            lines = _wrap(value, FONT, s, inner) if value else []
-            layout.append((x, room, lines))
-            x += room
+    def _rows(self, width: float) -> list[list[tuple[int, float]]]:
+        """The fields, by index, in rows, each with the width it needs."""
+        s = self.size
+        rows: list[list[tuple[int, float]]] = [[]]
+        for i, (label, value) in enumerate(self.fields):
+            need = _text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 + (
+                _text_width(value, FONT, s) + s * 0.4 if value else s * 4)
+            row = rows[-1]
+            if row and sum(n for _, n in row) + s * 1.2 * len(row) + need > width:
+                rows.append(row := [])
+            row.append((i, need))
+        return rows
+
+    def _layout(self, width: float) -> list[list[tuple[int, float, float, list[str]]]]:
+        """Each row's (field index, x, room, value lines)."""
+        s, layout = self.size, []
+        for row in self._rows(width):
+            gaps = s * 1.2 * (len(row) - 1)
+            spare = max(0.0, width - gaps - sum(n for _, n in row)) / len(row)
+            cells, x = [], 0.0
+            for position, (i, need) in enumerate(row):
+                room = min(need + spare, width - gaps) if len(row) > 1 else width
+                label, value = self.fields[i]
+                inner = max(room - _text_width(f"{label}:", FONT_BOLD, s) - s * 0.6, s * 2)
+                cells.append((i, x, room, _wrap(value, FONT, s, inner) if value else []))
+                x += room + (s * 1.2 if position < len(row) - 1 else 0)
+            layout.append(cells)
         return layout
+
+    def _row_height(self, cells) -> float:
+        return self.gap + max([len(lines) - 1 for *_, lines in cells] + [0]) * self.size * 1.25
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self.layout = self._layout(availWidth)
-        extra = max([len(lines) - 1 for _, _, lines in self.layout] + [0])
-        self.height = self.gap + extra * self.size * 1.25
+        self.height = sum(self._row_height(cells) for cells in self.layout)
         return self.width, self.height
 
     def draw(self):
         c, s = self.canv, self.size
-        baseline = s * 0.35  # of the write-in line's text
         c.saveState()
-        for i, ((label, _), (x, room, lines)) in enumerate(zip(self.fields, self.layout)):
-            label = f"{label}:"
-            top = baseline + max(len(lines) - 1, 0) * s * 1.25
-            c.setFillColor(INK)
-            c.setFont(FONT_BOLD, s)
-            _draw_text(c, x, top, label, FONT_BOLD, s)
-            start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
-            end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
-            c.setFont(FONT, s)
-            for number, line in enumerate(lines):
-                _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
-            c.setStrokeColor(WRITE_LINE)
-            c.setLineWidth(0.75)
-            c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
+        top_of_row = self.height
+        for cells in self.layout:
+            top_of_row -= self._row_height(cells)
+            baseline = top_of_row + s * 0.35  # of the write-in line's text
+            for i, x, room, lines in cells:
+                label = f"{self.fields[i][0]}:"
+                top = baseline + max(len(lines) - 1, 0) * s * 1.25
+                c.setFillColor(INK)
+                c.setFont(FONT_BOLD, s)
+                _draw_text(c, x, top, label, FONT_BOLD, s)
+                start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
+                c.setFont(FONT, s)
+                for number, line in enumerate(lines):
+                    _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
+                c.setStrokeColor(WRITE_LINE)
+                c.setLineWidth(0.75)
+                c.line(start, baseline - s * 0.25, x + room, baseline - s * 0.25)
         c.restoreState()
 
 
