@@ -48,7 +48,7 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) ->
             look = dataclasses.replace(look, top=look.top - chrome.extra_top,
                                        bottom=look.bottom + chrome.extra_bottom)
         decorate = _decorate(look, meta, assets.logo, chrome)
-    story = _Builder(look, nodes.source).blocks(nodes.blocks, top=True)
+    story = _Builder(look, nodes.source, assets.logo).blocks(nodes.blocks, top=True)
     buf = io.BytesIO()
     frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")

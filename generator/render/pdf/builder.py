@@ -86,9 +86,10 @@ def _inline(content: m.Inline) -> str:
 
 
 class _Builder:
-    def __init__(self, look: _Look, source: str = "template"):
+    def __init__(self, look: _Look, source: str = "template", logo=None):
         self.look = look
         self.source = source
+        self.logo = logo  # the force's logo: a certificate, having no header, carries it
         self.st = look.styles
         s = look.size
         self.pad = s * 0.85
@@ -180,7 +181,7 @@ class _Builder:
                 content += self.block(block)
                 continue
             content.append(_Para(_inline(block.content), self.st[style]))
-        return _Certificate(content, node.copies, self.look.size, CUT_DASH)
+        return _Certificate(content, node.copies, self.look.size, CUT_DASH, self.logo)
 
     def _card_columns(self, node: m.Cards) -> int:
         s, columns = self.look.size, node.columns

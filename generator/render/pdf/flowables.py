@@ -464,9 +464,10 @@ class _Certificate(Flowable):
     GAP = 2.2  # between two copies, in font sizes
 
     def __init__(self, content: list[Flowable], copies: int, size: float,
-                 cut_dash: tuple[float, float]):
+                 cut_dash: tuple[float, float], logo=None):
         super().__init__()
         self.content, self.copies, self.size, self.cut_dash = content, copies, size, cut_dash
+        self.logo = logo  # the force's logo, in the top left corner in place of a star
 
     def _inset(self) -> float:
         return self.size * 2.6  # from the outer border to the text, at the sides
@@ -523,7 +524,17 @@ class _Certificate(Flowable):
         star = s * 0.75
         for x in (edge + star * 1.6, width - edge - star * 1.6):
             for y in (bottom + edge + star * 1.6, bottom + height - edge - star * 1.6):
+                if self.logo and x < width / 2 and y > bottom + height / 2:
+                    continue  # the logo's corner
                 _draw_star(c, x, y, star)
+        if self.logo:
+            from .page import _logo_width
+
+            aspect = _logo_width(str(self.logo), 1.0)  # width over height
+            logo_w = min(s * 2.4 * aspect, s * 4)  # as tall as two lines, or 4 sizes wide
+            logo_h = logo_w / aspect
+            c.drawImage(str(self.logo), edge + s * 0.5, bottom + height - edge - s * 0.5 - logo_h,
+                        width=logo_w, height=logo_h, mask="auto")
         # The blocks, centred down the border and across it.
         top = bottom + height - (height - self._content_height()) / 2
         x = (width - self.text_width) / 2
