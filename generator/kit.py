@@ -14,7 +14,7 @@ from typing import Optional
 
 from . import language
 from .errors import Problem
-from .model import (BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
+from .model import (Adaptation, BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
                     ParentResource, Tactic)
 
 MIN_BOX_QUESTIONS = 8  # the briefing's answer bank, for every lesson and band
@@ -40,6 +40,7 @@ class KitView:
     questions: tuple[BoxQuestion, ...] = ()
     curriculum: tuple[FrameworkView, ...] = ()
     for_parents: Optional[str] = None  # what the lesson covers, for the letter home
+    adapting: tuple[Adaptation, ...] = ()  # SEND and EAL, for whoever plans the session
 
 
 def _for(record, band_id: str, lesson_id: str | None = None) -> bool:
@@ -59,6 +60,7 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
             parent_contacts=tuple((library.contacts[c.contact], c.why)
                                   for c in kit.parent_contacts if c.contact in library.contacts),
             parent_resources=kit.parent_resources,
+            adapting=tuple(a for a in kit.adapting if _for(a, band_id)),
         )
     # The lesson's own questions first, then those every lesson shares (file order in each).
     found = [q for q in box.questions if _for(q, band_id, lesson_id)] if box else []
@@ -74,7 +76,7 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
                             if s.lesson == lesson_id and s.band == band_id), None)
     return KitView(view.tactics, view.feelings, view.trusted_adult, view.talk_at_home,
                    view.parent_contacts, view.parent_resources, questions, frameworks,
-                   for_parents)
+                   for_parents, adapting=view.adapting)
 
 
 # ------------------------------------------------------------------------ checks
@@ -102,7 +104,7 @@ def check_kit(lib: Library) -> list[Problem]:
     kit_file = lib.sources.get(("file", "kit.yaml"))
     if lib.kit is not None:
         kit = lib.kit
-        for field in ("tactics", "feelings", "trusted_adult", "talk_at_home"):
+        for field in ("tactics", "feelings", "trusted_adult", "talk_at_home", "adapting"):
             for i, record in enumerate(getattr(kit, field)):
                 refs(kit_file, (field, i), record.bands)
         for band in band_ids:
