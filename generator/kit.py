@@ -9,6 +9,7 @@ file order, so templates only lay them out.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -117,6 +118,13 @@ def check_kit(lib: Library) -> list[Problem]:
             if item.contact not in lib.contacts and ("file", "contacts") not in lib.broken:
                 problems.append(kit_file.problem(("parent_contacts", i, "contact"),
                                                  _unknown("contact", item.contact, lib.contacts)))
+        for i, item in enumerate(kit.adapting):
+            for match in _NAMED_CARDS.finditer(item.text):
+                resource = _CARD_RESOURCES[match.group(1).lower()]
+                if resource not in item.needs:
+                    problems.append(kit_file.problem(("adapting", i, "text"), (
+                        f"this item names the {match.group(0)}; add '{resource}' to its "
+                        "'needs', so a plan that doesn't use them leaves it out")))
         seen: set[str] = set()
         for i, tactic in enumerate(kit.tactics):
             if tactic.id in seen:
@@ -200,6 +208,14 @@ def _check_excluded(lib: Library) -> list[Problem]:
             for term, found in language.find_excluded(text, excluded.get(band, ())):
                 problems.append(file.problem(key, language.excluded_message(term, found, band)))
     return problems
+
+
+# Card sets an adaptation may name, and the resource a plan step lists for each (key-word
+# cards are in every pack).
+_CARD_RESOURCES = {"scene": "scene-cards", "tactics": "tactics-cards",
+                   "feelings": "feelings-cards", "who-can-help": "help-cards",
+                   "who can help": "help-cards", "help": "help-cards"}
+_NAMED_CARDS = re.compile(r"(?i)\b(scene|tactics|feelings|who-can-help|who can help|help)\s+cards\b")
 
 
 def _unknown(kind: str, value: str, known) -> str:

@@ -243,3 +243,20 @@ def test_plan_text_may_name_key_word_cards_but_not_word_cards(lessons_copy):
     assert output_lines(validate(lessons_copy)) == [
         f"{path}:{line}: 'word cards' are not in the pack; its cards are scene, tactics, "
         "feelings, who-can-help and key-word cards"]
+
+
+def test_an_adaptation_naming_cards_it_does_not_need(lessons_copy):
+    """An item that talks about scene cards must say it needs them, or a plan without
+    them would name cards its pack lacks."""
+    path = lessons_copy / "kit.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      Pair pupils with a buddy; they can order the scene cards"
+    assert old in text
+    start = text.index(old)
+    end = text.index("    needs: [scene-cards]\n", start)
+    path.write_text(text[:end] + text[end + len("    needs: [scene-cards]\n"):],
+                    encoding="utf-8")
+    line = line_of(path, old) - 1  # the item's `text: >-`
+    assert output_lines(validate(lessons_copy)) == [
+        f"{path}:{line}: this item names the scene cards; add 'scene-cards' to its 'needs', "
+        "so a plan that doesn't use them leaves it out"]
