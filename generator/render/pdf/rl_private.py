@@ -43,7 +43,7 @@ def use_fast_same_frag() -> None:
 
 # What Paragraph.wrap (and breakLines, which turns frags into a word list) leaves behind.
 _WRAP_STATE = ("width", "height", "blPara", "_wrapWidths", "frags", "_width_max",
-               "_splitLongWordCount", "_hyphenations")
+               "_splitLongWordCount", "_hyphenations", "_break_width")
 
 
 # Parsed paragraph markup by (markup, style): a pack prints the same safeguarding notes,
@@ -101,6 +101,14 @@ class _Para(Paragraph):
         cs = self._tracking()
         if not cs:
             return super().wrap(availWidth, availHeight)
+        hint = self.__dict__.get("_break_width")
+        if self.__dict__.get("_split_part") and hint is not None and hint <= availWidth:
+            # A split's part is broken at the width its paragraph's lines were broken at,
+            # so it keeps those lines and the height the split measured (measuring its
+            # tracked lines again could narrow it by a line's trailing space and add a line).
+            _, height = super().wrap(hint, availHeight)
+            self.width = availWidth
+            return availWidth, height
         width = availWidth
         for _ in range(6):  # each pass narrows by the overflow; converges in 1-2 passes
             _, height = super().wrap(width, availHeight)
@@ -109,7 +117,17 @@ class _Para(Paragraph):
                 break
             width -= over
         self.width = availWidth
+        self._break_width = width
         return availWidth, height
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        width = self.__dict__.get("_break_width")
+        if width is not None:
+            for part in parts:
+                if part is not self and isinstance(part, _Para):
+                    part._break_width, part._split_part = width, True
+        return parts
 
     def _widest_tracked_line(self, cs: float) -> float:
         bl = self.blPara
