@@ -43,7 +43,7 @@ def use_fast_same_frag() -> None:
 
 # What Paragraph.wrap (and breakLines, which turns frags into a word list) leaves behind.
 _WRAP_STATE = ("width", "height", "blPara", "_wrapWidths", "frags", "_width_max",
-               "_splitLongWordCount", "_hyphenations", "_break_width")
+               "_splitLongWordCount", "_hyphenations")
 
 
 # Parsed paragraph markup by (markup, style): a pack prints the same safeguarding notes,
@@ -83,6 +83,14 @@ class _Para(Paragraph):
         return tx
 
     def wrap(self, availWidth, availHeight):
+        kept = self.__dict__.get("_kept")
+        if kept is not None and kept[0] == availWidth:
+            # The first part of a split keeps the lines its paragraph was broken into (and
+            # the height the split measured): broken again from its own words, letter-spaced
+            # text could take a line more and no longer fit where the split put it.
+            _, self.blPara, self.height = kept
+            self.width = availWidth
+            return availWidth, self.height
         # Platypus measures a paragraph many times at the same width (keep-with-next,
         # panels, table rows, the frame, split); its lines depend on the width alone, so
         # breaking them once per width is enough. The state kept is what wrap() sets.
@@ -101,14 +109,6 @@ class _Para(Paragraph):
         cs = self._tracking()
         if not cs:
             return super().wrap(availWidth, availHeight)
-        hint = self.__dict__.get("_break_width")
-        if self.__dict__.get("_split_part") and hint is not None and hint <= availWidth:
-            # A split's part is broken at the width its paragraph's lines were broken at,
-            # so it keeps those lines and the height the split measured (measuring its
-            # tracked lines again could narrow it by a line's trailing space and add a line).
-            _, height = super().wrap(hint, availHeight)
-            self.width = availWidth
-            return availWidth, height
         width = availWidth
         for _ in range(6):  # each pass narrows by the overflow; converges in 1-2 passes
             _, height = super().wrap(width, availHeight)
@@ -117,16 +117,14 @@ class _Para(Paragraph):
                 break
             width -= over
         self.width = availWidth
-        self._break_width = width
         return availWidth, height
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
-        width = self.__dict__.get("_break_width")
-        if width is not None:
-            for part in parts:
-                if part is not self and isinstance(part, _Para):
-                    part._break_width, part._split_part = width, True
+        if self._tracking() and len(parts) == 2 and isinstance(parts[0], _Para):
+            first = parts[0]
+            lines = self.blPara.lines[:len(first.blPara.lines)]  # as this paragraph's
+            first._kept = (availWidth, self.blPara.clone(lines=lines), first.height)
         return parts
 
     def _widest_tracked_line(self, cs: float) -> float:
