@@ -86,7 +86,7 @@ DOCUMENTS = (
     Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide",
              "the facilitator: the stories scene by scene, questions, points to draw out"),
     Document("cards", "pdf", "cards.xml.j2", "cards",
-             "to print and cut out: scene, tactics, feelings and who-can-help cards",
+             "to print and cut out: scene, tactics, feelings, who-can-help and key-word cards",
              sizes=(("ks2", 18.0), ("*", 14.0)), max_chars=200),
     Document("parent-letter", "pdf", "parent-letter.xml.j2", "letter to parents and carers",
              "parents and carers: one page from the school and the force",

@@ -133,6 +133,7 @@ _NOT_IN_PACK = re.compile(
     r"traffic[-\s]light\s+cards)\b")
 _CARDS = re.compile(r"(?i)\b([\w-]+(?:\s+can\s+help)?)\s+cards\b")  # a set handed out
 _CARD_KINDS = {"scene", "tactics", "tactic", "feelings", "feeling", "who can help", "help",
+               "key-word",
                "a", "the", "these", "their", "your", "each", "story", "of", "and", "or", "two",
                # cards in the stories, not handed out
                "gift", "bank", "debit", "credit", "payment", "game", "sim", "memory", "store"}
@@ -196,13 +197,14 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                     problems.append(file.problem(key, (
                         f"'{match.group()}' is not in the pack; name one of its resources "
                         "(slides, worksheet, answer key, discussion guide, scene, tactics, "
-                        "feelings or who-can-help cards, parent letter, school briefing)")))
+                        "feelings, who-can-help or key-word cards, parent letter, school "
+                        "briefing)")))
                 for match in _CARDS.finditer(text):
                     inside = any(m.start() <= match.start() < m.end() for m in missing)
                     if match.group(1).lower() not in _CARD_KINDS and not inside:
                         problems.append(file.problem(key, (
                             f"'{match.group()}' are not in the pack; its cards are scene, "
-                            "tactics, feelings and who-can-help cards")))
+                            "tactics, feelings, who-can-help and key-word cards")))
                 for match in _SCENE_REF.finditer(text):
                     numbers = [int(n) for n in match.groups() if n]
                     if max(numbers) > most_scenes:

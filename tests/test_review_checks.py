@@ -176,8 +176,8 @@ def test_plan_text_naming_what_the_pack_lacks(lessons_copy):
                         "the emoji cards and stop after scene 9.")
     found = problems(lessons_copy)
     assert (f"{spec}:{line - 1}: 'poster' is not in the pack; name one of its resources (slides, "
-            "worksheet, answer key, discussion guide, scene, tactics, feelings or who-can-help "
-            "cards, parent letter, school briefing)") in found
+            "worksheet, answer key, discussion guide, scene, tactics, feelings, who-can-help or "
+            "key-word cards, parent letter, school briefing)") in found
     assert any(p.startswith(f"{spec}:{line - 1}: 'emoji") for p in found)
     assert any(p.startswith(f"{spec}:{line - 1}: 'scene 9' does not exist: this plan's longest "
                             "story has ") for p in found)
