@@ -65,7 +65,7 @@ def _document_names(ctx, param, value):
     """--documents "slides,worksheet" as a tuple of known document names."""
     if value is None:
         return ()
-    from .build import select_documents
+    from .documents import select_documents
     from .errors import LessonpackError
 
     names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
@@ -410,7 +410,7 @@ def list_content(lessons_dir):
     for band in library.bands:
         click.echo(f"  {band.id:28} {band.name}, {band.years}, ages {band.ages}, "
                    f"{band.duration_minutes} minutes")
-    from .build import DOCUMENTS, document_names
+    from .documents import DOCUMENTS, document_names
 
     click.echo("Documents in each pack (build only some with --documents NAME,NAME):")
     for name in document_names():

@@ -63,7 +63,7 @@ FOOTER = f"{FORCE} · {SCHOOL} · {CLASS} · 12 January 2099"
 def _cut_up() -> set[str]:
     """Documents printed to be cut up and handed out (feedback slips, certificates): a
     page of their own, with no header or footer."""
-    from generator.build import DOCUMENTS
+    from generator.documents import DOCUMENTS
 
     return {d.stem for d in DOCUMENTS if not d.furniture}
 

@@ -124,7 +124,7 @@ def test_a_profile_logo_is_printed_in_every_header(tmp_path):
                      str(profile), "--lesson", "whos-really-there", "--band", "ks2")
     assert result.exit_code == 0, result.output
     pack = out / "whos-really-there" / "ks2"
-    from generator.build import DOCUMENTS
+    from generator.documents import DOCUMENTS
 
     # The slips to cut up have no header, so no logo; the certificate has it in a corner.
     no_logo = {d.stem for d in DOCUMENTS if not d.furniture} - {"certificate"}

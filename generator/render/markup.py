@@ -23,7 +23,7 @@ How to add a format (e.g. "pptx")
    (resolved by generator/resources.py).
 2. Add one line to FORMATS in generator/render/registry.py. If it needs a reference
    file from templates/ (like reference.docx), name it there: resources resolves it.
-3. Add its documents (stem, format, template) to DOCUMENTS in generator/build.py and
+3. Add its documents (stem, format, template) to DOCUMENTS in generator/documents.py and
    write the templates. The tests that loop over the registry (bad markup for every
    format) cover it from then on.
 
