@@ -227,7 +227,7 @@ class KeyWord(Record):
 Resource = Literal["slides", "worksheet", "answer-key", "discussion-guide", "scene-cards",
                    "tactics-cards", "feelings-cards", "help-cards", "question-box",
                    "parent-letter", "school-briefing", "evaluation-record",
-                   "key-word-cards"]
+                   "key-word-cards", "feedback-form", "certificate"]
 
 
 class Step(Record):

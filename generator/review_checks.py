@@ -140,6 +140,17 @@ _CARD_KINDS = {"scene", "tactics", "tactic", "feelings", "feeling", "who can hel
 _SCENE_REF = re.compile(r"(?i)\bscenes?\s+(\d+)(?:\s*(?:–|-|to|and)\s*(\d+))?")
 
 
+def _not_in_band(resource: str, band_id: str) -> str:
+    """Why a band's pack lacks a resource a step uses (the ks2 certificate), or ""."""
+    from .documents import DOCUMENTS
+
+    bands = next((d.bands for d in DOCUMENTS if d.stem == resource), ())
+    if bands and band_id not in bands:
+        return (f"'{resource}' is made for {', '.join(bands)} packs only, so a {band_id} pack "
+                "has none; take it out of this step's uses")
+    return ""
+
+
 def _check_pack_references(lib: Library) -> list[Problem]:
     """Plan ↔ worksheet sections, scene numbers, and what a plan's text names: every
     resource, scene and character must be in the pack."""
@@ -167,6 +178,11 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                      ("assessment", plan.assessment), ("plenary", plan.plenary)]
             used = set()
             for key, step in steps:
+                for i, resource in enumerate(step.uses if step else ()):
+                    problem = _not_in_band(resource, band_id)
+                    if problem:
+                        key_path = key if isinstance(key, tuple) else (key,)
+                        problems.append(file.problem(at + key_path + ("uses", i), problem))
                 if step is None or step.worksheet is None:
                     continue
                 key = key if isinstance(key, tuple) else (key,)

@@ -47,6 +47,7 @@ RESOURCE_NAMES = {
     "help-cards": "who-can-help cards", "question-box": "question box",
     "parent-letter": "parent and carer letter", "school-briefing": "school briefing",
     "evaluation-record": "evaluation record", "key-word-cards": "key-word cards",
+    "feedback-form": "feedback slips", "certificate": "certificates",
 }
 
 # How each band's worksheet talks to its readers: ks2 gets the reassurance younger

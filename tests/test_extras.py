@@ -58,6 +58,14 @@ def test_each_pack_holds_the_slips_and_the_email_and_only_ks2_the_certificate(bu
         assert sorted(p.name for p in pack.iterdir()) == sorted(pack_files(band))
 
 
+@pytest.mark.parametrize("band", BANDS)
+def test_each_plan_says_when_the_slips_and_certificates_are_handed_out(built, band):
+    for lesson in LESSON_IDS:
+        plan = squash(pdf_text(built / lesson / band / "lesson-plan.pdf"))
+        assert "feedback slip" in plan, (lesson, band)
+        assert ("certificates" in plan) == (band == "ks2"), (lesson, band)
+
+
 def test_the_manifest_and_the_index_list_them(built):
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     names = set(manifest["files"])
