@@ -256,3 +256,15 @@ def test_a_misspelt_name_in_a_template_names_the_file_and_line(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"{template}:3: template error: 'generator.model.BandPlan "
                              "object' has no attribute 'titel'\n")
+
+
+def test_the_authoring_guide_lists_every_resource_a_step_may_use():
+    import typing
+
+    from generator.model import Resource
+
+    guide = (LESSONS.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| in `uses` |"):]
+    table = table[:table.index("\n\n")]
+    listed = set(re.findall(r"`([a-z-]+)`", table.split("\n", 2)[2]))
+    assert listed == set(typing.get_args(Resource))
