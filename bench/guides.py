@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from markdown import to_markdown  # noqa: E402
 
 import generator.render.docx  # noqa: F401, E402  imported before the clock starts
-from generator.build import DOCUMENTS, BuildOptions, load_checked, render_document  # noqa: E402
+from generator.build import BuildOptions, load_checked, render_document  # noqa: E402
+from generator.documents import DOCUMENTS  # noqa: E402
 from generator.model import Session  # noqa: E402
 from generator.profile import load_profile  # noqa: E402
 from generator.resources import assets, bundled  # noqa: E402

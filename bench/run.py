@@ -11,7 +11,11 @@ Every timing is a fresh process, as a user runs it. It prints one table:
       batch` exists);
   (d) peak memory (maxrss) of the full build;
   (e) the discussion guides through pandoc (Markdown -> .docx) beside lessonpack's own
-      Word renderer. Needs pandoc (Debian: apt-get install pandoc); skipped without it.
+      Word renderer. Needs pandoc (Debian: apt-get install pandoc); skipped without it;
+  (f) one personalised pack (--lesson --band --school --class --date), what an officer
+      runs the evening before a visit, against a floor of the same documents.
+Each floor writes as many PDFs, .docx files and decks as its build wrote (counted in the
+build's output, so a document made for some bands only is counted where it is made).
 """
 
 from __future__ import annotations
@@ -31,11 +35,15 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LESSONS = ROOT / "lessons"
 HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2")
-sys.path.insert(0, str(ROOT))
-from generator.build import DOCUMENTS  # noqa: E402  (plain dataclasses: nothing heavy)
+FORMATS = ("pdf", "docx", "pptx")  # what the floor makes; a text file costs it nothing
 
-# Per lesson and band, as the build makes them (the session kit included).
-DOCUMENTS_PER_PACK = {fmt: sum(d.format == fmt for d in DOCUMENTS) for fmt in ("pdf", "docx", "pptx")}
+
+def floor_command(built: Path, output: Path) -> list[str]:
+    """The floor for what a build wrote to `built`: as many PDFs, .docx files and decks
+    (counted, so documents made for some bands only are counted where they are made)."""
+    counts = {fmt: sum(1 for _ in built.rglob(f"*.{fmt}")) for fmt in FORMATS}
+    return [sys.executable, str(BENCH / "floor.py"), str(counts["pdf"]), str(counts["docx"]),
+            str(output), str(counts["pptx"])]
 
 
 def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
@@ -66,15 +74,11 @@ def full_build(work: Path, runs: int) -> tuple[float, float, float, Path]:
     runs take turns, so a machine that speeds up or slows down meanwhile (a shared or
     throttled CPU) moves both medians alike instead of skewing their ratio."""
     run(lessonpack("build", "--lessons", str(LESSONS), "--output", str(work / "warm-up")))
-    packs = sum(1 for _ in (work / "warm-up").glob("*/*/"))
-    floor_args = [sys.executable, str(BENCH / "floor.py"), str(packs * DOCUMENTS_PER_PACK["pdf"]),
-                  str(packs * DOCUMENTS_PER_PACK["docx"])]
-    floor_args_tail = [str(packs * DOCUMENTS_PER_PACK["pptx"])]
     builds, floors = [], []
     for i in range(runs):
         builds.append(run(lessonpack("build", "--lessons", str(LESSONS),
                                      "--output", str(work / f"full{i}"))))
-        floors.append(run(floor_args + [str(work / f"floor{i}")] + floor_args_tail))
+        floors.append(run(floor_command(work / "warm-up", work / f"floor{i}")))
     return (statistics.median(b[0] for b in builds), statistics.median(f[0] for f in floors),
             max(b[1] for b in builds), work / "full0")
 
@@ -82,8 +86,6 @@ def full_build(work: Path, runs: int) -> tuple[float, float, float, Path]:
 def one_kit(work: Path, runs: int) -> tuple[float, float]:
     """(seconds, floor seconds) for what an officer runs the evening before a visit: one
     personalised pack, against a floor of the same documents; runs take turns."""
-    floor_args = [sys.executable, str(BENCH / "floor.py"), str(DOCUMENTS_PER_PACK["pdf"]),
-                  str(DOCUMENTS_PER_PACK["docx"])]
     builds, floors = [], []
     for i in range(runs):
         builds.append(run(lessonpack("build", "--lessons", str(LESSONS),
@@ -91,8 +93,7 @@ def one_kit(work: Path, runs: int) -> tuple[float, float]:
                                      "--lesson", "online-blackmail", "--band", "ks3",
                                      "--school", "Hillside Academy", "--class", "Year 8",
                                      "--date", "2099-03-04")))
-        floors.append(run(floor_args + [str(work / f"kit-floor{i}"),
-                                        str(DOCUMENTS_PER_PACK["pptx"])]))
+        floors.append(run(floor_command(work / "kit0", work / f"kit-floor{i}")))
     return statistics.median(b[0] for b in builds), statistics.median(f[0] for f in floors)
 
 

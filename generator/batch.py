@@ -36,8 +36,8 @@ from .output import MANIFEST, Manifest, check_output_dir, write_atomic, write_do
 from .profile import load_profile
 
 REQUIRED = ("school", "date", "band", "lesson")
-OPTIONAL = ("class",)
-COLUMNS_HELP = "school, date, band, lesson and optionally class"
+OPTIONAL = ("class", "dsl")
+COLUMNS_HELP = "school, date, band, lesson and optionally class and dsl"
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,13 @@ class Booking:
     lesson: str
     class_name: Optional[str]
     extra: dict = field(default_factory=dict, compare=False)  # other columns asked for
+    dsl: Optional[str] = None  # the school's Designated Safeguarding Lead
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # "dsl: 'TBC' is not a name..."
 
     @property
     def session(self) -> Session:
-        return Session(school=self.school, date=self.date, class_name=self.class_name)
+        return Session(school=self.school, date=self.date, class_name=self.class_name,
+                       dsl=self.dsl)
 
     @property
     def label(self) -> str:
@@ -96,8 +99,10 @@ def run_batch(bookings_path: Path, base: BuildOptions, jobs: int,
     for booking in bookings:
         if warning := past_date_warning(booking.date, base.today):
             click.echo(f"{where}:row {booking.row}: warning: date: {warning}", err=True)
+        for warning in booking.warnings:
+            click.echo(f"{where}:row {booking.row}: warning: {warning}", err=True)
         for problem in session_warnings(booking.session):
-            column = {"--school": "school", "--class": "class"}[problem.path]
+            column = {"--school": "school", "--class": "class", "--dsl": "dsl"}[problem.path]
             click.echo(f"{where}:row {booking.row}: warning: {column}: {problem.message}",
                        err=True)
 
@@ -190,18 +195,23 @@ def _documents(outcome: BuildResult) -> str:
 
 
 def read_bookings(path: Path, library: Library, month_first: bool = False,
-                  optional: tuple[str, ...] = ()) -> tuple[list[Booking], list[tuple[int, str]]]:
+                  optional: tuple[str, ...] = (),
+                  dsl: bool = True) -> tuple[list[Booking], list[tuple[int, str]]]:
     """The good bookings, and (row, message) for every problem in a bad one.
 
     A header row naming the columns is required, in any order and any case. A missing
     column, an unreadable file or dates written month first (without `month_first`) is
     one LessonpackError, raised before anything builds. `optional` names more columns
-    to read into Booking.extra (the report's tallies)."""
+    to read into Booking.extra (the report's tallies). Without `dsl` the dsl column is
+    not read (the report counts sessions; a name it would refuse to print is batch's
+    concern)."""
     where = display_path(path)
     rows = _read_rows(path)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise LessonpackError(f"{where}: the first row must name the columns: {COLUMNS_HELP}")
     columns = _columns(where, rows[0], optional)
+    if not dsl:
+        columns.pop("dsl", None)
     if not month_first:
         _check_not_month_first(where, rows, columns["date"])
 
@@ -314,10 +324,27 @@ def _booking(row: int, cells: list[str], columns: dict[str, int], library: Libra
             date = parse_date(values["date"], month_first)
         except DateError as err:
             problems.append(f"date {err}")
+    dsl, warnings = _dsl(values.get("dsl", ""), problems)
     if problems:
         return None, problems
     extra = {name: values[name] for name in columns if name not in REQUIRED + OPTIONAL}
-    return Booking(row, values["school"], date, band, lesson, class_name, extra), []
+    return Booking(row, values["school"], date, band, lesson, class_name, extra, dsl,
+                   warnings), []
+
+
+def _dsl(text: str, problems: list[str]) -> tuple[Optional[str], tuple[str, ...]]:
+    """The dsl column's name (None when the cell is empty or holds "TBC" and the like,
+    which is a warning); a name that cannot be printed is added to `problems`."""
+    from .session import DslError, check_dsl, dsl_placeholder_warning
+
+    if not text:
+        return None, ()
+    try:
+        name = check_dsl(text)
+    except DslError as err:
+        problems.append(f"dsl {err}")
+        return None, ()
+    return name, (() if name else (f"dsl: {dsl_placeholder_warning(text)}",))
 
 
 def _key(text: str) -> str:

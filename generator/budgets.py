@@ -31,6 +31,8 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "answer-key": {ANY_BAND: 2},
     "lesson-plan": {ANY_BAND: 6},
     "discussion-guide": {ANY_BAND: 8},
+    "feedback-form": {ANY_BAND: 1},  # four slips to a sheet: print as many as needed
+    "certificate": {ANY_BAND: 1},  # two to a sheet (Key Stage 2 packs only)
 }
 LARGE_PRINT_FACTOR = 2.0
 DYSLEXIA_FRIENDLY_FACTOR = 1.5

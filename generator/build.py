@@ -33,6 +33,7 @@ from .output import (MANIFEST, BuildRecord, Entry, Manifest, check_output_dir, c
                      edited_documents, file_sha256, sha256, write_atomic, write_documents)
 from .pool import Background, Pool, can_fork, worker_count
 from .render import DocMeta, PageStyle  # plain dataclasses: cheap to import
+from .documents import Document, band_limited_note, select_documents
 from .resources import effective_templates
 
 if TYPE_CHECKING:  # the heavy modules are imported only when a build has work to do
@@ -46,65 +47,6 @@ if TYPE_CHECKING:  # the heavy modules are imported only when a build has work t
 
 
 @dataclass(frozen=True)
-class Document:
-    """One kind of document in every pack."""
-
-    stem: str  # e.g. "worksheet"; the file is "<stem><variant>.<format>"
-    format: str  # a format in render/registry.py: "pdf", "docx", "pptx"
-    template: str
-    title: str  # e.g. "worksheet", for the document title
-    about: str = ""  # who it is for and what it is (lessonpack list)
-    # Body text size in points by band ("*": any other band), where the document's
-    # readers need other than the band's usual size (cards to cut out, letters home).
-    sizes: tuple[tuple[str, float], ...] = ()
-    max_chars: int = 70  # characters a line at most; more spreads cards or tables across the page
-    leading: Optional[float] = None  # line spacing (at least 1.2), when not the usual 1.35
-    # A page limit (PDF): text that would run past it is set smaller, half a point at a
-    # time down to `smallest` (never below 10 pt), so a longer story does not push a
-    # letter onto a second page.
-    max_pages: int = 0
-    smallest: float = 0.0
-
-
-DOCUMENTS = (
-    Document("lesson-plan", "pdf", "lesson-plan.xml.j2", "lesson plan",
-             "the officer: at-a-glance page, timed activities, safeguarding"),
-    Document("lesson-plan", "docx", "lesson-plan.xml.j2", "lesson plan"),  # accessible twin
-    Document("worksheet", "pdf", "worksheet.xml.j2", "worksheet",
-             "pupils: one each; the .docx is its screen-reader twin"),
-    Document("worksheet", "docx", "worksheet.xml.j2", "worksheet"),  # accessible twin
-    Document("answer-key", "pdf", "answer-key.xml.j2", "answer key",
-             "the teacher: the worksheet's answers and why",
-             sizes=(("*", 11.0),), max_chars=85),  # the teacher's: each sign's reason too
-    Document("discussion-guide", "docx", "discussion-guide.xml.j2", "discussion guide",
-             "the facilitator: the stories scene by scene, questions, points to draw out"),
-    Document("cards", "pdf", "cards.xml.j2", "cards",
-             "to print and cut out: scene, tactics, feelings and who-can-help cards",
-             sizes=(("ks2", 18.0), ("*", 14.0)), max_chars=200),
-    Document("parent-letter", "pdf", "parent-letter.xml.j2", "letter to parents and carers",
-             "parents and carers: one page from the school and the force",
-             sizes=(("*", 10.5),), max_chars=85, leading=1.25, max_pages=1, smallest=10.0),
-    # Word cannot be measured here: its letter is set a little smaller to fit one page.
-    Document("parent-letter", "docx", "parent-letter.xml.j2", "letter to parents and carers",
-             sizes=(("*", 10.0),), leading=1.2),
-    Document("school-briefing", "pdf", "school-briefing.xml.j2", "school briefing",
-             "the DSL and class teacher, before the visit: safeguarding, question-box "
-             "answers, curriculum mapping", sizes=(("*", 10.0),), max_chars=200, leading=1.2,
-             max_pages=2, smallest=10.0),
-    Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
-             "the officer, on the day: tallies and referrals, no pupil names",
-             sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
-    Document("slides", "pptx", "slides.xml.j2", "slides",
-             "the officer, to project: the stories scene by scene, decisions, signposting"),
-)
-
-
-def document_names() -> list[str]:
-    """What --documents accepts: each kind of document once, in pack order."""
-    return list(dict.fromkeys(d.stem for d in DOCUMENTS))
-
-
-@dataclass(frozen=True)
 class BuildOptions:
     lessons_dir: Path
     output_dir: Path
@@ -113,7 +55,7 @@ class BuildOptions:
     band_ids: tuple[str, ...] = ()
     scenario_ids: tuple[str, ...] = ()
     profile_path: Optional[Path] = None
-    session: Optional[Session] = None  # school, date and class; None for an unnamed pack
+    session: Optional[Session] = None  # school, date, class, DSL; None for an unnamed pack
     paper: str = "a4"
     large_print: bool = False
     dyslexia_friendly: bool = False
@@ -179,10 +121,10 @@ def build(options: BuildOptions) -> BuildResult:
 
     from .profile import load_profile
 
-    library, warnings = load_structure(options.lessons_dir, options.today, options.strict)
+    library, warnings = _load_while_renderers_import(options)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
-    words = _check_words_in_background(library, options)
+    words = _check_words_in_background(library, options, _select(library, options))
 
     def check_words() -> None:  # runs while workers render; nothing is written before
         result.warnings = raise_errors(warnings + words.result(), options.strict)
@@ -197,7 +139,8 @@ def build(options: BuildOptions) -> BuildResult:
         raise
     finally:
         words.cancel()
-    result.warnings = result.warnings + session_warnings(options.session)
+    result.warnings = (result.warnings + session_warnings(options.session)
+                       + band_limited_warnings(options, library))
     before = dict(manifest.index)
     _write_index(options, manifest, index.pack_infos(library, result.written + result.unchanged,
                                                      options.session), result)
@@ -221,11 +164,32 @@ def _write_index(options: BuildOptions, manifest: Manifest, infos: dict,
         result.warnings = result.warnings + [warning]
 
 
-def _check_words_in_background(library: Library, options: BuildOptions) -> Background:
+def _load_while_renderers_import(options: BuildOptions) -> tuple[Library, list[Problem]]:
+    """load_structure's result, loaded in a forked process while this one imports and
+    sets up the renderers: the two take about as long, and there is a core for each."""
+    forked = worker_count(options.jobs) > 1 and can_fork()
+    loading = Background(partial(load_structure, options.lessons_dir, options.today,
+                                 options.strict), fork=forked)
+    try:
+        if forked:
+            from . import model  # noqa: F401  the library arrives as its records: ready for it
+
+            prepare_renderers(resources.assets(options.templates))  # the logo comes later
+        return loading.result()
+    finally:
+        loading.cancel()
+
+
+def _check_words_in_background(library: Library, options: BuildOptions,
+                               packs: list[tuple[str, str]]) -> Background:
     """The words (language, reading level) checked on another core while this one
-    imports the renderers and prepares the render jobs."""
+    imports the renderers and prepares the render jobs: every file's, or, when only some
+    packs are built, those of the files they read."""
+    from .library_texts import narrowed
     from .validate import check_text
 
+    if options.lesson_ids or options.band_ids or options.scenario_ids:
+        library = narrowed(library, packs)
     return Background(partial(check_text, library), fork=worker_count(options.jobs) > 1)
 
 
@@ -303,6 +267,8 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
         inputs = digests.inputs_for(lesson_id, band_id)
         digest = digests.digest(inputs)
         for document in chosen:
+            if not document.for_band(band_id):
+                continue  # not in this band's packs (the ks2 certificate)
             name = f"{folder}/{document.stem}{variant}.{document.format}"
             job = _Job(name, inputs, digest, lesson_id, band_id, document)
             if manifest.is_current(name, digest) and not options.force:
@@ -310,7 +276,21 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
                 current.append(job)
             else:
                 due.append(job)
+    if not due and not current:  # only band-limited documents, for other bands' packs
+        note = band_limited_note(chosen, [b for _, b in _select(library, options)])
+        raise LessonpackError(f"nothing to build: {note} ('lessonpack list' shows what "
+                              "each pack holds)")
     return due, current
+
+
+def band_limited_warnings(options: BuildOptions, library: Library) -> list[Problem]:
+    """A note (never a failure) when --documents names a document some of the chosen
+    packs do not hold; a full build says nothing about it."""
+    if not options.documents:
+        return []
+    note = band_limited_note(select_documents(options.documents),
+                             [b for _, b in _select(library, options)])
+    return [Problem("--documents", 0, note, warning=True)] if note else []
 
 
 def _over_budget(options: BuildOptions, due: list[_Job], rendered: list[bytes],
@@ -374,11 +354,12 @@ def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str]
 
 
 def session_warnings(session: Optional[Session]) -> list[Problem]:
-    """A warning for a school or class name the PDFs cannot print whole (--strict is
+    """A warning for a school, class or DSL name the PDFs cannot print whole (--strict is
     about the content, so these never fail a build)."""
     from .fonts import cannot_print
 
-    fields = (("--school", session.school), ("--class", session.class_name)) if session else ()
+    fields = (("--school", session.school), ("--class", session.class_name),
+              ("--dsl", session.dsl)) if session else ()
     return [Problem(option, 0, message, warning=True)
             for option, text in fields if text and (message := cannot_print(text))]
 
@@ -410,7 +391,7 @@ def prepare_renderers(assets: Optional[Assets]) -> None:
     processes forked afterwards share the work."""
     from .render import registry
 
-    registry.prepare(sorted({d.format for d in DOCUMENTS}),
+    registry.prepare(sorted({d.format for d in select_documents(())}),
                      assets or resources.assets(resources.template_search_path(None)))
 
 
@@ -457,7 +438,8 @@ def page_style(band_id: str, options: BuildOptions,
     sizes = dict(document.sizes) if document else {}
     size = sizes.get(band_id, sizes.get("*", size))
     style = PageStyle(paper=options.paper, body_size=size,
-                      max_chars=document.max_chars if document else 70)
+                      max_chars=document.max_chars if document else 70,
+                      furniture=document.furniture if document else True)
     if document and document.leading:
         style = replace(style, leading=max(1.2, document.leading))
     if options.large_print:
@@ -465,20 +447,6 @@ def page_style(band_id: str, options: BuildOptions,
     if options.dyslexia_friendly:
         style = replace(style, leading=max(style.leading, 1.5), dyslexia_friendly=True)
     return style
-
-
-def select_documents(names: tuple[str, ...]) -> list[Document]:
-    """The documents --documents names (every one when none are named)."""
-    known = document_names()
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        import difflib
-
-        close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
-        raise LessonpackError(f"unknown document '{unknown[0]}'; {hint} "
-                              "('lessonpack list' shows what a pack holds)")
-    return [d for d in DOCUMENTS if not names or d.stem in names]
 
 
 def _select(library: Library, options: BuildOptions) -> list[tuple[str, str]]:

@@ -65,7 +65,7 @@ def _document_names(ctx, param, value):
     """--documents "slides,worksheet" as a tuple of known document names."""
     if value is None:
         return ()
-    from .build import select_documents
+    from .documents import select_documents
     from .errors import LessonpackError
 
     names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
@@ -91,6 +91,23 @@ def _session_date(ctx, param, value):
     if warning := past_date_warning(date, dt.date.today()):
         click.echo(f"--date: warning: {warning}", err=True)
     return date
+
+
+def _dsl(ctx, param, value):
+    """--dsl as the documents will print it; a placeholder ("TBC") is a warning and names
+    no one."""
+    if value is None:
+        return None
+    from .errors import LessonpackError
+    from .session import DslError, check_dsl, dsl_placeholder_warning
+
+    try:
+        name = check_dsl(value)
+    except DslError as err:
+        raise LessonpackError(f"--dsl {err}") from None
+    if name is None:
+        click.echo(f"--dsl: warning: {dsl_placeholder_warning(value)}", err=True)
+    return name
 
 
 def _class_band(class_name: str | None, band_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -173,6 +190,9 @@ def _before_exit(*_results, **_options) -> None:
               help="Session date, YYYY-MM-DD or DD/MM/YYYY.")
 @click.option("--class", "class_name", callback=_not_blank,
               help='Class, e.g. "Year 8 Oak"; its year group chooses the band.')
+@click.option("--dsl", callback=_dsl, metavar="NAME",
+              help='The school\'s Designated Safeguarding Lead, e.g. "Mrs A. Patel": named on '
+                   "the slides, cards, letter, plan and briefing.")
 @click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render N documents at once (default: one per CPU core).")
@@ -180,7 +200,7 @@ def _before_exit(*_results, **_options) -> None:
               help="Build only these documents, e.g. slides,worksheet ('lessonpack list' "
                    "names them).")
 def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario_ids,
-          profile_path, school, session_date, class_name, paper, large_print,
+          profile_path, school, session_date, class_name, dsl, paper, large_print,
           dyslexia_friendly, strict, force, jobs, documents):
     """Build session packs: lesson plan, worksheet, answer key, discussion guide.
 
@@ -189,14 +209,15 @@ def build(lessons_dir, output_dir, templates_dir, lesson_ids, band_ids, scenario
       lessonpack build
       lessonpack build --lesson online-blackmail --band ks3
       lessonpack build --school "Hillside Academy" --date 2026-03-04 --class "Year 8"
+      lessonpack build --school "Hillside Academy" --class "Year 8" --dsl "Mrs A. Patel"
     """
     from .build import BuildOptions, build as run_build
 
     session = None  # not personalised
-    if school or session_date or class_name:
+    if school or session_date or class_name or dsl:
         from .session import Session
 
-        session = Session(school=school, date=session_date, class_name=class_name)
+        session = Session(school=school, date=session_date, class_name=class_name, dsl=dsl)
         band_ids = _class_band(class_name, band_ids)
     lessons = _lessons(lessons_dir)
     templates = template_search_path(templates_dir)
@@ -234,14 +255,15 @@ def batch(bookings, lessons_dir, output_dir, templates_dir, profile_path, jobs, 
 
     \b
     BOOKINGS needs a header row naming its columns: school, date, band, lesson
-    and optionally class. Dates are YYYY-MM-DD or DD/MM/YYYY (--month-first
-    for MM/DD/YYYY, as US Excel saves them). A band is its id, a key stage
-    (KS3) or a year group (Year 8), and may be left empty when the class
-    names its year group; a lesson is its id or its title. A bad row is
-    reported with its row number; the other rows still build. A document a
-    teacher has edited is kept, and the rest of its pack is written. A
-    document over its page budget is named with its row (with --strict, its
-    booking fails and the others still build).
+    and optionally class and dsl (the school's Designated Safeguarding Lead,
+    e.g. Mrs A. Patel, named in the pack). Dates are YYYY-MM-DD or
+    DD/MM/YYYY (--month-first for MM/DD/YYYY, as US Excel saves them). A
+    band is its id, a key stage (KS3) or a year group (Year 8), and may be
+    left empty when the class names its year group; a lesson is its id or
+    its title. A bad row is reported with its row number; the other rows
+    still build. A document a teacher has edited is kept, and the rest of
+    its pack is written. A document over its page budget is named with its
+    row (with --strict, its booking fails and the others still build).
 
     \b
     Example:
@@ -396,13 +418,16 @@ def list_content(lessons_dir):
     for band in library.bands:
         click.echo(f"  {band.id:28} {band.name}, {band.years}, ages {band.ages}, "
                    f"{band.duration_minutes} minutes")
-    from .build import DOCUMENTS, document_names
+    from .documents import DOCUMENTS, document_names
 
     click.echo("Documents in each pack (build only some with --documents NAME,NAME):")
     for name in document_names():
         kinds = [d for d in DOCUMENTS if d.stem == name]
         files = ", ".join(f"{name}.{d.format}" for d in kinds)
         about = next((d.about for d in kinds if d.about), "")
+        only = next((d.bands for d in kinds if d.bands), ())
+        if only:
+            about += f" [{', '.join(only)} packs only]"
         click.echo(f"  {name:28} {files}: {about}")
 
 
@@ -429,7 +454,9 @@ def init(directory: Path):
                         ignore=shutil.ignore_patterns("__pycache__"))
     click.echo(f"Copied lessons/ and templates/ into {directory}/. Put your force's details "
                f"in {directory / 'lessons' / 'profile.yaml'} (every field is explained there), "
-               f"then run 'lessonpack build' inside {directory}.")
+               f"then run 'lessonpack build' inside {directory}. Each visit's details go to "
+               "the build (--school, --date, --class, --dsl) or to a bookings file's columns "
+               "(school, date, band, lesson, class, dsl) for 'lessonpack batch'.")
 
 
 @main.command("import-advice")

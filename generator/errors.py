@@ -43,6 +43,9 @@ class ContentError(LessonpackError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # raised in a forked process, raised again in the parent
+        return type(self), (self.problems,)
+
 
 class TemplateError(LessonpackError):
     """A template failed to load or render; names the template file and line."""

@@ -41,7 +41,16 @@ def fallback_chars(cmap) -> frozenset[int]:
 
 @lru_cache(maxsize=1)
 def printable() -> frozenset[int]:
-    """Code points the PDFs can print (read from the fonts' cmaps, ~60 ms, once)."""
+    """Code points the PDFs can print: read from the fonts' cmaps (~60 ms) once per
+    machine and set of fonts, then from the cache."""
+    from .machine_cache import file_stamp, remembered
+
+    files = (font_file("Regular"), font_file("Bold"), fallback_font_file())
+    key = "\n".join(file_stamp(f) for f in files) + repr(NEEDS_SHAPING)
+    return remembered("printable", key, _read_printable)
+
+
+def _read_printable() -> frozenset[int]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
     main = set(TTFontFile(str(font_file("Regular"))).charToGlyph)

@@ -37,7 +37,8 @@ PACKS = f"{INDEX_DIR}/packs.json"
 THUMBNAIL_FROM = ("worksheet", "lesson-plan")
 # Pack order of the documents (as `lessonpack list` shows them); others after, by name.
 DOCUMENT_ORDER = ("lesson-plan", "worksheet", "answer-key", "discussion-guide", "slides",
-                  "cards", "parent-letter", "school-briefing", "evaluation-record")
+                  "cards", "parent-letter", "school-briefing", "evaluation-record",
+                  "feedback-form", "certificate", "email-to-school")
 THUMBNAIL_WIDTH = 180  # pixels
 
 

@@ -9,12 +9,13 @@ file order, so templates only lay them out.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from . import language
 from .errors import Problem
-from .model import (BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
+from .model import (Adaptation, BoxQuestion, Contact, Feeling, Framework, Library, Mapping,
                     ParentResource, Tactic)
 
 MIN_BOX_QUESTIONS = 8  # the briefing's answer bank, for every lesson and band
@@ -40,6 +41,7 @@ class KitView:
     questions: tuple[BoxQuestion, ...] = ()
     curriculum: tuple[FrameworkView, ...] = ()
     for_parents: Optional[str] = None  # what the lesson covers, for the letter home
+    adapting: tuple[Adaptation, ...] = ()  # SEND and EAL, for whoever plans the session
 
 
 def _for(record, band_id: str, lesson_id: str | None = None) -> bool:
@@ -59,6 +61,7 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
             parent_contacts=tuple((library.contacts[c.contact], c.why)
                                   for c in kit.parent_contacts if c.contact in library.contacts),
             parent_resources=kit.parent_resources,
+            adapting=tuple(a for a in kit.adapting if _for(a, band_id)),
         )
     # The lesson's own questions first, then those every lesson shares (file order in each).
     found = [q for q in box.questions if _for(q, band_id, lesson_id)] if box else []
@@ -74,7 +77,7 @@ def kit_view(library: Library, lesson_id: str, band_id: str) -> KitView:
                             if s.lesson == lesson_id and s.band == band_id), None)
     return KitView(view.tactics, view.feelings, view.trusted_adult, view.talk_at_home,
                    view.parent_contacts, view.parent_resources, questions, frameworks,
-                   for_parents)
+                   for_parents, adapting=view.adapting)
 
 
 # ------------------------------------------------------------------------ checks
@@ -102,7 +105,7 @@ def check_kit(lib: Library) -> list[Problem]:
     kit_file = lib.sources.get(("file", "kit.yaml"))
     if lib.kit is not None:
         kit = lib.kit
-        for field in ("tactics", "feelings", "trusted_adult", "talk_at_home"):
+        for field in ("tactics", "feelings", "trusted_adult", "talk_at_home", "adapting"):
             for i, record in enumerate(getattr(kit, field)):
                 refs(kit_file, (field, i), record.bands)
         for band in band_ids:
@@ -115,6 +118,13 @@ def check_kit(lib: Library) -> list[Problem]:
             if item.contact not in lib.contacts and ("file", "contacts") not in lib.broken:
                 problems.append(kit_file.problem(("parent_contacts", i, "contact"),
                                                  _unknown("contact", item.contact, lib.contacts)))
+        for i, item in enumerate(kit.adapting):
+            for match in _NAMED_CARDS.finditer(item.text):
+                resource = _CARD_RESOURCES[match.group(1).lower()]
+                if resource not in item.needs:
+                    problems.append(kit_file.problem(("adapting", i, "text"), (
+                        f"this item names the {match.group(0)}; add '{resource}' to its "
+                        "'needs', so a plan that doesn't use them leaves it out")))
         seen: set[str] = set()
         for i, tactic in enumerate(kit.tactics):
             if tactic.id in seen:
@@ -198,6 +208,14 @@ def _check_excluded(lib: Library) -> list[Problem]:
             for term, found in language.find_excluded(text, excluded.get(band, ())):
                 problems.append(file.problem(key, language.excluded_message(term, found, band)))
     return problems
+
+
+# Card sets an adaptation may name, and the resource a plan step lists for each (key-word
+# cards are in every pack).
+_CARD_RESOURCES = {"scene": "scene-cards", "tactics": "tactics-cards",
+                   "feelings": "feelings-cards", "who-can-help": "help-cards",
+                   "who can help": "help-cards", "help": "help-cards"}
+_NAMED_CARDS = re.compile(r"(?i)\b(scene|tactics|feelings|who-can-help|who can help|help)\s+cards\b")
 
 
 def _unknown(kind: str, value: str, known) -> str:

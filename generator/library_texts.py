@@ -30,6 +30,24 @@ def band_texts(lib: Library, band_id: str) -> Iterator[tuple[YamlFile, tuple, st
                     yield file, ("bands", band_id, "key_messages", i), messages[message_id][0].text
 
 
+def narrowed(lib: Library, packs: list[tuple[str, str]]) -> Library:
+    """The part of the library the given (lesson, band) packs read: those plans, the
+    scenarios they tell and every shared file. A build of one pack checks the words of
+    what it prints, not of every lesson in the folder."""
+    plans = {}
+    for lesson_id, band_id in packs:
+        plans.setdefault(lesson_id, {})[band_id] = lib.lessons[lesson_id].bands[band_id]
+    lessons = {lesson_id: lib.lessons[lesson_id].model_copy(update={"bands": bands})
+               for lesson_id, bands in plans.items()}
+    told = {scenario_id for bands in plans.values() for plan in bands.values()
+            for scenario_id in plan.scenarios}
+    scenarios = {i: s for i, s in lib.scenarios.items() if i in told}
+    sources = {(kind, i): file for (kind, i), file in lib.sources.items()
+               if (kind != "specs" or i in lessons) and (kind != "scenarios" or i in told)}
+    return lib.model_copy(update={"lessons": lessons, "scenarios": scenarios,
+                                  "sources": sources})
+
+
 def strings(data, key: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every text value in parsed YAML, with its key path."""
     if isinstance(data, str):

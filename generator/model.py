@@ -226,7 +226,8 @@ class KeyWord(Record):
 # one in the pack, so a plan never names a resource the pack lacks.
 Resource = Literal["slides", "worksheet", "answer-key", "discussion-guide", "scene-cards",
                    "tactics-cards", "feelings-cards", "help-cards", "question-box",
-                   "parent-letter", "school-briefing", "evaluation-record"]
+                   "parent-letter", "school-briefing", "evaluation-record",
+                   "key-word-cards", "feedback-form", "certificate"]
 
 
 class Step(Record):
@@ -406,6 +407,17 @@ class ParentContact(Record):
     why: Text  # what it offers a parent or carer
 
 
+class Adaptation(Record):
+    """One way to adapt the session for pupils with SEND or learning English (EAL), for
+    whoever plans it: the lesson plan prints those of its band as bullets."""
+
+    lead: Text  # a few bold words: "Pre-teach the key words."
+    text: Text  # what to do, in a sentence or two
+    bands: tuple[Id, ...] = Field(min_length=1)
+    needs: tuple[Resource, ...] = ()  # printed only in packs whose plan uses these
+    lists_key_words: bool = False  # the plan lists the lesson's key words after its text
+
+
 class KitFile(Record):
     tactics: tuple[Tactic, ...] = Field(min_length=1)
     feelings: tuple[Feeling, ...] = Field(min_length=1)
@@ -413,6 +425,7 @@ class KitFile(Record):
     talk_at_home: tuple[BandText, ...] = Field(min_length=1)  # the letter's tips, without blame
     parent_contacts: tuple[ParentContact, ...] = Field(min_length=1)  # for the letter
     parent_resources: tuple[ParentResource, ...] = ()
+    adapting: tuple[Adaptation, ...] = ()  # the plan's SEND and EAL bullets
 
 
 class BoxQuestion(Record):
@@ -463,3 +476,4 @@ class CurriculumFile(Record):
 
 
 Library.model_rebuild()  # its kit fields name the classes above
+

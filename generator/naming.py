@@ -25,7 +25,11 @@ def slugify(text: str, empty: str = "unnamed") -> str:
 
 def session_folder(session: Session) -> str:
     # The class is part of the name so two classes booked on one day get separate packs.
+    # The safeguarding lead is not: naming them (or a new one) updates the same session's
+    # pack; only when nothing else is given does the name make the folder's.
     parts = [session.date.isoformat() if session.date else None,
              slugify(session.school) if session.school else None,
              slugify(session.class_name) if session.class_name else None]
+    if not any(parts) and session.dsl:
+        parts = [f"dsl-{slugify(session.dsl)}"]
     return "-".join(p for p in parts if p)

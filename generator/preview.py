@@ -147,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
 def _content_type(name: str) -> str:
     return {
         ".html": "text/html; charset=utf-8", ".png": "image/png", ".pdf": "application/pdf",
-        ".json": "application/json",
+        ".json": "application/json", ".txt": "text/plain; charset=utf-8",
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     }.get(Path(name).suffix, "application/octet-stream")

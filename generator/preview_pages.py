@@ -135,6 +135,9 @@ def _document_html(preview: Preview, name: str) -> str:
     path = preview.root / name
     if name.endswith(".pdf"):
         return head + pages_html(preview, name, path.read_bytes()) + "</section>"
+    if name.endswith(".txt"):  # the email to paste: shown as it is
+        return (head + f'<pre class="page-text">{escape(path.read_text(encoding="utf-8"))}'
+                "</pre></section>")
     if shutil.which("soffice") or shutil.which("libreoffice"):
         return (head + f'<div data-convert="/_convert/{escape(quote(name), quote=True)}">'
                 "Converting with LibreOffice...</div></section>")

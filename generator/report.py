@@ -117,7 +117,8 @@ def read_report(bookings: Path, lessons_dir: Path, month_first: bool = False) ->
     if any(not p.warning for p in problems):
         raise ContentError([p for p in problems if not p.warning])
     where = display_path(bookings)
-    found, row_problems = read_bookings(bookings, library, month_first, optional=TALLIES)
+    found, row_problems = read_bookings(bookings, library, month_first, optional=TALLIES,
+                                        dsl=False)
     messages = [f"{where}:row {row}: {message}" for row, message in row_problems]
     sessions = []
     for booking in found:

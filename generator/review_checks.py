@@ -133,10 +133,22 @@ _NOT_IN_PACK = re.compile(
     r"traffic[-\s]light\s+cards)\b")
 _CARDS = re.compile(r"(?i)\b([\w-]+(?:\s+can\s+help)?)\s+cards\b")  # a set handed out
 _CARD_KINDS = {"scene", "tactics", "tactic", "feelings", "feeling", "who can help", "help",
+               "key-word",
                "a", "the", "these", "their", "your", "each", "story", "of", "and", "or", "two",
                # cards in the stories, not handed out
                "gift", "bank", "debit", "credit", "payment", "game", "sim", "memory", "store"}
 _SCENE_REF = re.compile(r"(?i)\bscenes?\s+(\d+)(?:\s*(?:–|-|to|and)\s*(\d+))?")
+
+
+def _not_in_band(resource: str, band_id: str) -> str:
+    """Why a band's pack lacks a resource a step uses (the ks2 certificate), or ""."""
+    from .documents import DOCUMENTS
+
+    bands = next((d.bands for d in DOCUMENTS if d.stem == resource), ())
+    if bands and band_id not in bands:
+        return (f"'{resource}' is made for {', '.join(bands)} packs only, so a {band_id} pack "
+                "has none; take it out of this step's uses")
+    return ""
 
 
 def _check_pack_references(lib: Library) -> list[Problem]:
@@ -166,6 +178,11 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                      ("assessment", plan.assessment), ("plenary", plan.plenary)]
             used = set()
             for key, step in steps:
+                for i, resource in enumerate(step.uses if step else ()):
+                    problem = _not_in_band(resource, band_id)
+                    if problem:
+                        key_path = key if isinstance(key, tuple) else (key,)
+                        problems.append(file.problem(at + key_path + ("uses", i), problem))
                 if step is None or step.worksheet is None:
                     continue
                 key = key if isinstance(key, tuple) else (key,)
@@ -196,13 +213,14 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                     problems.append(file.problem(key, (
                         f"'{match.group()}' is not in the pack; name one of its resources "
                         "(slides, worksheet, answer key, discussion guide, scene, tactics, "
-                        "feelings or who-can-help cards, parent letter, school briefing)")))
+                        "feelings, who-can-help or key-word cards, parent letter, school "
+                        "briefing)")))
                 for match in _CARDS.finditer(text):
                     inside = any(m.start() <= match.start() < m.end() for m in missing)
                     if match.group(1).lower() not in _CARD_KINDS and not inside:
                         problems.append(file.problem(key, (
                             f"'{match.group()}' are not in the pack; its cards are scene, "
-                            "tactics, feelings and who-can-help cards")))
+                            "tactics, feelings, who-can-help and key-word cards")))
                 for match in _SCENE_REF.finditer(text):
                     numbers = [int(n) for n in match.groups() if n]
                     if max(numbers) > most_scenes:

@@ -1,7 +1,8 @@
 """Who a pack is for: a plain record, so naming a school costs no import of the content
 model (an unchanged, personalised rebuild stays fast). Also how the officer writes a
-session's date and class: one date parser for `build --date` and `batch`, and the age
-band a class name ("Year 8", "Y8", "S2", "Blwyddyn 8") stands for."""
+session's date, class and the school's safeguarding lead: one date parser for `build
+--date` and `batch`, the age band a class name ("Year 8", "Y8", "S2", "Blwyddyn 8")
+stands for, and one check of a DSL's name for `build --dsl` and the `dsl` column."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from typing import Optional
 
 @dataclass(frozen=True)
 class Session:
-    """School, date and class, printed on covers and footers when given."""
+    """School, date and class, printed on covers and footers when given, and the
+    school's Designated Safeguarding Lead, named where pupils, parents and staff are
+    told whom to go to."""
 
     school: Optional[str] = None
     date: Optional[dt.date] = None
     class_name: Optional[str] = None
+    dsl: Optional[str] = None  # e.g. "Mrs A. Patel"
 
     @property
     def date_text(self) -> Optional[str]:
@@ -26,7 +30,45 @@ class Session:
     @property
     def given(self) -> bool:
         """Any detail given: such a pack goes in its own session folder."""
-        return bool(self.school or self.date or self.class_name)
+        return bool(self.school or self.date or self.class_name or self.dsl)
+
+
+# ------------------------------------------------------------------ safeguarding lead
+
+# Characters: a title, first name and a double-barrelled surname ("Mrs Angharad
+# Llewellyn-Pritchard" is 32); the letter home and the briefing keep to their page
+# with a name this long.
+DSL_MOST = 40
+# What a spreadsheet holds where a name is not yet known: not a name to print.
+_PLACEHOLDERS = {"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "n/a", "na",
+                 "none", "unknown", "not known", "dsl", "?"}
+
+
+class DslError(ValueError):
+    """A DSL's name that cannot be printed as given; the message says what to write."""
+
+
+def check_dsl(text: str) -> Optional[str]:
+    """The safeguarding lead's name as it will be printed: one line, spaces tidied.
+    None for a placeholder ("TBC", "n/a", "-"): the pack then names no one, as when no
+    name is given. Raises DslError for an empty or overlong value."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if not name:
+        raise DslError("is empty; give the school's Designated Safeguarding Lead's name "
+                       "(e.g. \"Mrs A. Patel\"), or leave it out")
+    if len(name) > DSL_MOST:
+        raise DslError(f"'{name[:30]}…' is {len(name)} characters long; give the lead's "
+                       f"name alone, at most {DSL_MOST} characters (e.g. \"Mrs A. Patel\"), "
+                       "so the letter home keeps to one page")
+    if name.lower().strip(" .") in _PLACEHOLDERS or not any(c.isalpha() for c in name):
+        return None
+    return name
+
+
+def dsl_placeholder_warning(text: str) -> str:
+    return (f"'{text.strip()}' is not a name, so the pack names no safeguarding lead (it "
+            "says \"the Designated Safeguarding Lead\"); give the name when it is known "
+            "and build again")
 
 
 # ------------------------------------------------------------------------------ dates

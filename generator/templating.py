@@ -7,7 +7,6 @@ reach Python internals. A failure names the template file and line.
 
 from __future__ import annotations
 
-import os
 import sys
 import xml.etree.ElementTree as ET
 from functools import lru_cache, partial
@@ -40,13 +39,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs in the user's cache folder (Jinja keys each
     by its name and source, so an edited template is compiled again): compiling the
     templates is half a second of every build otherwise. None where it cannot be made."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "lessonpack", f"templates-{jinja2.__version__}")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+    from .machine_cache import folder
+
+    where = folder(f"templates-{jinja2.__version__}")
+    return jinja2.FileSystemBytecodeCache(str(where)) if where else None
 
 
 @lru_cache(maxsize=8)

@@ -17,6 +17,8 @@ from .review_checks import _check_characters, _check_pack_references, _check_saf
 
 CONTACT_MAX_AGE = dt.timedelta(days=365)
 MIN_SCENARIOS_PER_BAND = 2
+KEY_WORDS = (6, 10)  # the key-word cards pre-teach this many words a band
+KEY_WORD_CARD_WORDS = 30  # the most words a meaning may take on its card
 
 # Fields pupils read, as key patterns ("*" is any list index). Their reading level
 # must meet the band target; everything else is written for the facilitator.
@@ -149,11 +151,39 @@ def _check_plans(lib: Library) -> list[Problem]:
                         f"scenario '{scenario_id}' is for {scenario.lowest_band} and older, "
                         f"so it cannot be used with {band_id}; choose a scenario written for "
                         f"{band_id} or younger")))
+            problems += _check_key_words(file, at, band_id, plan)
             if len(plan.scenarios) < MIN_SCENARIOS_PER_BAND:
                 problems.append(file.problem(at + ("scenarios",), (
                     f"{band_id} uses {len(plan.scenarios)} scenario; a lesson band should use at "
                     f"least {MIN_SCENARIOS_PER_BAND} so pupils meet more than one situation"),
                     warning=True))
+    return problems
+
+
+def _check_key_words(file, at, band_id, plan) -> list[Problem]:
+    """The key-word cards: 6 to 10 words a band, each once, each meaning short enough for
+    its card."""
+    problems = []
+    low, high = KEY_WORDS
+    count = len(plan.key_words)
+    if not low <= count <= high:
+        fix = ("add the words pupils need to follow the lesson" if count < low else
+               f"keep the {high} pupils most need")
+        problems.append(file.problem(at + ("key_words",), (
+            f"{band_id} has {count} key word{'s' if count != 1 else ''}; the key-word cards "
+            f"pre-teach {low} to {high}: {fix}"), warning=True))
+    seen: set[str] = set()
+    for i, key_word in enumerate(plan.key_words):
+        word = " ".join(key_word.word.lower().split())
+        if word in seen:
+            problems.append(file.problem(at + ("key_words", i, "word"), (
+                f"key word '{key_word.word}' is listed twice for {band_id}; keep one")))
+        seen.add(word)
+        words = len(key_word.meaning.split())
+        if words > KEY_WORD_CARD_WORDS:
+            problems.append(file.problem(at + ("key_words", i, "meaning"), (
+                f"the meaning of '{key_word.word}' is {words} words; a key-word card holds "
+                f"at most {KEY_WORD_CARD_WORDS}: say it in fewer, shorter sentences")))
     return problems
 
 

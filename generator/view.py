@@ -46,7 +46,8 @@ RESOURCE_NAMES = {
     "tactics-cards": "tactics cards", "feelings-cards": "feelings cards",
     "help-cards": "who-can-help cards", "question-box": "question box",
     "parent-letter": "parent and carer letter", "school-briefing": "school briefing",
-    "evaluation-record": "evaluation record",
+    "evaluation-record": "evaluation record", "key-word-cards": "key-word cards",
+    "feedback-form": "feedback slips", "certificate": "certificates",
 }
 
 # How each band's worksheet talks to its readers: ks2 gets the reassurance younger

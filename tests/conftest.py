@@ -23,8 +23,19 @@ TEMPLATES = ROOT / "templates"
 PACK_FILES = ("lesson-plan.pdf", "lesson-plan.docx", "worksheet.pdf", "worksheet.docx",
               "answer-key.pdf", "discussion-guide.docx", "cards.pdf", "parent-letter.pdf",
               "parent-letter.docx", "school-briefing.pdf", "evaluation-record.pdf",
-              "slides.pptx")
+              "slides.pptx", "feedback-form.pdf", "email-to-school.txt")
 PER_PACK = len(PACK_FILES)
+# What only some bands' packs hold as well: the Key Stage 2 certificate.
+BAND_FILES = {"ks2": ("certificate.pdf",)}
+
+
+def pack_files(band: str) -> tuple[str, ...]:
+    """The files of one band's pack."""
+    return PACK_FILES + BAND_FILES.get(band, ())
+
+
+def per_pack(band: str) -> int:
+    return len(pack_files(band))
 
 
 def run_cli(*args: str, cwd: Path | None = None):

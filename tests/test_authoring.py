@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LESSONS, PER_PACK, TEMPLATES, pdf_text, run_cli, squash
+from conftest import LESSONS, TEMPLATES, pdf_text, per_pack, run_cli, squash
 
 LESSON = "whos-really-there"
 SPEC_LINE = "    scenarios: [profile-says-shes-fourteen, profile-fan-group]\n"  # its ks3 plan
@@ -178,7 +178,7 @@ def test_build_scenario_builds_only_the_packs_that_use_it(tmp_path):
     assert result.exit_code == 0, result.output
     packs = sorted(str(p.parent.relative_to(out)) for p in out.rglob("worksheet.pdf"))
     assert packs == [f"{LESSON}/ks2"]  # each story is told to one band only
-    assert f"Wrote {PER_PACK} documents" in result.output
+    assert f"Wrote {per_pack('ks2')} documents" in result.output
     assert "Is Lottie really 11?" in squash(pdf_text(out / LESSON / "ks2" / "worksheet.pdf"))
 
 
@@ -256,3 +256,15 @@ def test_a_misspelt_name_in_a_template_names_the_file_and_line(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"{template}:3: template error: 'generator.model.BandPlan "
                              "object' has no attribute 'titel'\n")
+
+
+def test_the_authoring_guide_lists_every_resource_a_step_may_use():
+    import typing
+
+    from generator.model import Resource
+
+    guide = (LESSONS.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| in `uses` |"):]
+    table = table[:table.index("\n\n")]
+    listed = set(re.findall(r"`([a-z-]+)`", table.split("\n", 2)[2]))
+    assert listed == set(typing.get_args(Resource))

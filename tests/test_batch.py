@@ -10,12 +10,13 @@ import pytest
 
 from generator.profile import sample_note
 
-from conftest import LESSONS, PACK_FILES, PER_PACK, interrupt_cli_when_paused, pdf_text, run_cli, squash
+from conftest import (LESSONS, PER_PACK, interrupt_cli_when_paused, pack_files, pdf_text, per_pack,
+                      run_cli, squash)
 
 BOOKINGS = Path(__file__).resolve().parent / "fixtures" / "bookings"
-FILES = tuple(sorted(PACK_FILES))
 GOOD_PACKS = ("2026-03-04-hillside-academy-year-8/online-blackmail/ks3",
               "2026-03-11-oak-tree-primary-year-6/whos-really-there/ks2")
+KS2 = per_pack("ks2")  # a Key Stage 2 pack's files: PER_PACK and its certificate
 
 
 def batch(bookings: Path, output: Path, *args: str):
@@ -44,18 +45,19 @@ def test_good_rows_build_and_the_bad_row_is_named(one_bad_row):
     assert result.stderr.splitlines()[-1] == "Built 2 of 3 bookings; 1 failed"
     assert result.stdout.splitlines() == [
         f"[1/2] 2026-03-04 hillside-academy online-blackmail ks3: {PER_PACK} documents",
-        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: {PER_PACK} documents",
-        f"Wrote {2 * PER_PACK} documents to {output}/",
+        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: {KS2} documents",
+        f"Wrote {PER_PACK + KS2} documents to {output}/",
     ]
     for pack, school, class_name in zip(GOOD_PACKS, ("Hillside Academy", "Oak Tree Primary"),
                                         ("Year 8", "Year 6")):
-        assert sorted(p.name for p in (output / pack).iterdir()) == list(FILES)
+        band = pack.rsplit("/", 1)[-1]
+        assert sorted(p.name for p in (output / pack).iterdir()) == sorted(pack_files(band))
         worksheet = squash(pdf_text(output / pack / "worksheet.pdf"))
         assert f"{school} · {class_name}" in worksheet
     assert not any("riverside" in p.name for p in output.iterdir())
     manifest = json.loads((output / "manifest.json").read_text())
     assert sorted(manifest["files"]) == sorted(f"{pack}/{name}" for pack in GOOD_PACKS
-                                               for name in FILES)
+                                               for name in pack_files(pack.rsplit("/", 1)[-1]))
 
 
 def test_rerun_skips_unchanged_documents(one_bad_row, tmp_path):
@@ -66,8 +68,8 @@ def test_rerun_skips_unchanged_documents(one_bad_row, tmp_path):
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "1")
     assert result.stdout.splitlines() == [
         f"[1/2] 2026-03-04 hillside-academy online-blackmail ks3: 0 documents ({PER_PACK} unchanged)",
-        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 0 documents ({PER_PACK} unchanged)",
-        f"Wrote 0 documents to {output}/ ({2 * PER_PACK} unchanged)",
+        f"[2/2] 2026-03-11 oak-tree-primary whos-really-there ks2: 0 documents ({KS2} unchanged)",
+        f"Wrote 0 documents to {output}/ ({PER_PACK + KS2} unchanged)",
     ]
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
 
@@ -92,8 +94,8 @@ def test_an_edited_document_is_kept_and_the_rest_of_its_booking_is_written(one_b
     result = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", "2")
     assert result.exit_code == 1
     assert (f"one-bad-row.csv:row 4: kept {edited} as it is (changed since lessonpack wrote "
-            f"it, so it still has the old details); the booking's other {PER_PACK - 1} documents "
-            f"are up to date (1 written, {PER_PACK - 2} unchanged). Save your copy elsewhere and "
+            f"it, so it still has the old details); the booking's other {KS2 - 1} documents "
+            f"are up to date (1 written, {KS2 - 2} unchanged). Save your copy elsewhere and "
             "run again, or use "
             "--force to replace it") in result.stderr
     assert result.stderr.splitlines()[-1] == (
@@ -119,7 +121,7 @@ def test_a_booking_whose_details_changed_writes_all_but_the_edited_document(tmp_
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         f"{bookings}:row 2: kept {edited} as it is (changed since lessonpack wrote it, so it "
-        f"still has the old details); the booking's other {PER_PACK - 1} documents were written. Save "
+        f"still has the old details); the booking's other {KS2 - 1} documents were written. Save "
         "your copy elsewhere and run again, or use --force to replace it")
     assert result.stderr.splitlines()[-1] == (
         "Built 1 of 1 bookings; 1 edited document kept as they were (named above)")
@@ -137,7 +139,7 @@ def test_band_and_lesson_as_an_officer_writes_them(tmp_path):
                         encoding="utf-8")
     result = batch(bookings, tmp_path / "output", "--jobs", "1")
     assert result.stdout.splitlines()[:3] == [
-        f"[1/3] 2099-03-11 oak-tree-primary whos-really-there ks2: {PER_PACK} documents",
+        f"[1/3] 2099-03-11 oak-tree-primary whos-really-there ks2: {KS2} documents",
         f"[2/3] 2099-03-12 hillside-academy online-blackmail ks3: {PER_PACK} documents",
         f"[3/3] 2099-03-14 riverside-school online-blackmail post16: {PER_PACK} documents"]
     assert result.stderr.splitlines()[0] == (
@@ -150,7 +152,7 @@ def test_missing_column_stops_before_anything_builds(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "missing-column.csv: the header row has no 'band' column; the first row must name "
-        "the columns: school, date, band, lesson and optionally class "
+        "the columns: school, date, band, lesson and optionally class and dsl "
         "(found: school, date, lesson, class)\n")
     assert "Traceback" not in result.output
     assert not (tmp_path / "output").exists()
@@ -206,7 +208,7 @@ def test_ctrl_c_part_way_records_what_was_written_and_a_rerun_finishes(tmp_path,
     assert len(on_disk) == 9
     assert sorted(json.loads((output / "manifest.json").read_text())["files"]) == on_disk
     rerun = batch(BOOKINGS / "one-bad-row.csv", output, "--jobs", jobs)
-    assert rerun.stdout.splitlines()[-1] == (f"Wrote {2 * PER_PACK - 9} documents to {output}/ "
+    assert rerun.stdout.splitlines()[-1] == (f"Wrote {PER_PACK + KS2 - 9} documents to {output}/ "
                                              "(9 unchanged)")
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import LESSONS, PACK_FILES, PER_PACK, docx_text, pdf_text, run_cli, squash
+from conftest import LESSONS, PACK_FILES, docx_text, pack_files, pdf_text, per_pack, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
 LESSON_IDS = ("online-blackmail", "pressure-images-help", "whos-really-there")
@@ -42,9 +42,9 @@ def test_every_lesson_and_band_gets_a_full_pack(built):
     for lesson in LESSON_IDS:
         for band in BANDS:
             folder = built / lesson / band
-            assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+            assert sorted(p.name for p in folder.iterdir()) == sorted(pack_files(band))
     manifest = json.loads((built / "manifest.json").read_text())
-    assert len(manifest["files"]) == len(LESSON_IDS) * len(BANDS) * len(FILES)
+    assert len(manifest["files"]) == len(LESSON_IDS) * sum(per_pack(band) for band in BANDS)
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((built / name).read_bytes()).hexdigest() == entry["sha256"]
         lesson = name.split("/")[0]
@@ -127,7 +127,8 @@ def test_pdfs_are_a4_with_metadata_and_embedded_fonts(built):
         reader = PdfReader(path)
         assert reader.metadata.title.endswith(("lesson plan", "worksheet", "answer key", "cards",
                                                "letter to parents and carers",
-                                               "school briefing", "evaluation record"))
+                                               "school briefing", "evaluation record",
+                                               "feedback slips"))
         assert reader.metadata.author == "Bedfordshire Police"
         assert reader.trailer["/Root"]["/Lang"] == "en-GB"
         for page in reader.pages:
@@ -222,7 +223,7 @@ def test_unchanged_rebuild_writes_nothing(built, tmp_path):
     shutil.copytree(built, out)
     result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out))
     assert result.exit_code == 0
-    assert "Wrote 0 documents" in result.output and f"({len(LESSON_IDS) * len(BANDS) * PER_PACK} unchanged)" in result.output
+    assert "Wrote 0 documents" in result.output and f"({len(LESSON_IDS) * sum(per_pack(band) for band in BANDS)} unchanged)" in result.output
 
 
 def test_never_overwrites_a_file_it_did_not_write(tmp_path):
@@ -264,7 +265,7 @@ def test_output_that_is_a_file_is_refused(tmp_path):
 def test_build_without_a_lessons_folder_uses_the_built_in_content(tmp_path):
     result = run_cli("build", "--lesson", "online-blackmail", "--band", "ks2", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert f"Wrote {PER_PACK} documents to output/" in result.output
+    assert f"Wrote {per_pack('ks2')} documents to output/" in result.output
 
 
 def test_init_copies_content_and_templates_to_customise(tmp_path):

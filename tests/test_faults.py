@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSONS, PER_PACK, ROOT, interrupt_cli_when_paused, pdf_text, run_cli, squash
+from conftest import LESSONS, ROOT, interrupt_cli_when_paused, pdf_text, per_pack, run_cli, squash
 from generator.build import BuildOptions, build
 from generator.errors import ContentError
 
 ONE_PACK = ("--lesson", "whos-really-there", "--band", "ks2")
 PACK = Path("whos-really-there") / "ks2"
+PER_PACK = per_pack("ks2")  # the files of that pack (a Key Stage 2 pack has a certificate)
 HEAVY = ("reportlab", "docx", "pptx", "pydantic", "jinja2", "yaml", "pypdfium2", "PIL")
 
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import LESSONS, run_cli
-from generator.build import DOCUMENTS
+from generator.documents import DOCUMENTS
 from generator.errors import MarkupError, display_path
 from generator.render import markup as m
 from generator.render.registry import FORMATS

@@ -124,6 +124,9 @@ def test_the_matrix_links_every_pack_and_shows_the_build(preview):
     with urllib.request.urlopen(preview.url + "/whos-really-there/ks2/worksheet.pdf",
                                 timeout=60) as response:
         assert response.read(5) == b"%PDF-"
+    # The email to the school is shown as the text to paste, not sent to LibreOffice.
+    assert '<pre class="page-text">Subject: Online safety lesson for [class] on [date]' in page
+    assert "/_convert/whos-really-there/ks2/email-to-school.txt" not in page
 
 
 @pytest.mark.parametrize("path", [

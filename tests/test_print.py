@@ -14,7 +14,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from generator.profile import sample_note
-from conftest import LESSONS, PACK_FILES, PER_PACK, TEMPLATES, pdf_text, run_cli, squash
+from conftest import LESSONS, TEMPLATES, pack_files, pdf_text, per_pack, run_cli, squash
 
 BANDS = ("ks2", "ks3", "ks4", "post16")
 # Body text size per band (points): the size most of a document's letters are set in.
@@ -144,7 +144,7 @@ def test_a_school_name_the_pdfs_cannot_print_whole_is_a_warning(tmp_path):
     assert first.exit_code == 0  # --strict is about the content, not a school's name
     assert first.stderr.splitlines() == [warning, sample_note(LESSONS)]
     again = run_cli(*args)  # nothing to render: the warning is still given
-    assert f"({PER_PACK} unchanged)" in again.stdout
+    assert f"({per_pack('ks2')} unchanged)" in again.stdout
     assert again.stderr.splitlines() == [warning, sample_note(LESSONS)]
 
 
@@ -165,7 +165,7 @@ def test_print_variants_build_under_their_own_names(tmp_path, options, suffix):
     assert result.exit_code == 0, result.output
     pack = out / "online-blackmail" / "ks2"
     names = sorted(p.name for p in pack.iterdir())
-    assert names == sorted(name.replace(".", f"{suffix}.") for name in PACK_FILES)
+    assert names == sorted(name.replace(".", f"{suffix}.") for name in pack_files("ks2"))
     sheet = pack / f"worksheet{suffix}.pdf"
     width, height = PdfReader(sheet).pages[0].mediabox[2:]
     expected = (612, 792) if "letter" in suffix else (595.3, 841.9)

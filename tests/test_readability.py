@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -226,7 +227,7 @@ def test_fifty_kilobytes_is_fast():
     assert elapsed < 1.0, f"{elapsed:.3f} s for {len(text)} characters"
 
 
-def test_works_offline_without_nltk_or_textstat():
+def test_works_offline_without_nltk_or_textstat(tmp_path):
     script = textwrap.dedent(
         f"""
         import socket, sys
@@ -249,7 +250,8 @@ def test_works_offline_without_nltk_or_textstat():
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},  # nothing kept: the dictionary is read
     )
     assert result.returncode == 0, result.stderr
     # of-fend-ers 3, ma-nip-u-late 4, peo-ple 2 | it 1, is 1, nev-er 2, your 1, fault 1

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import LESSONS, ROOT, run_cli
-from generator import build as build_module
-from generator.build import Document
+from generator import documents as documents_module
+from generator.documents import Document
 from generator.render import registry
 
 PLAIN_TEXT_RENDERER = '''
@@ -34,7 +34,7 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch)
     (tmp_path / "plaintext_renderer.py").write_text(PLAIN_TEXT_RENDERER, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(registry.FORMATS, "txt", registry.Format("txt", "plaintext_renderer"))
-    monkeypatch.setattr(build_module, "DOCUMENTS", build_module.DOCUMENTS + (
+    monkeypatch.setattr(documents_module, "DOCUMENTS", documents_module.DOCUMENTS + (
         Document("lesson-plan", "txt", "lesson-plan.xml.j2", "lesson plan"),))
     out = tmp_path / "out"
     result = run_cli("build", "--lessons", str(LESSONS), "--output", str(out),

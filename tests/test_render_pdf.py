@@ -391,3 +391,31 @@ def test_tick_boxes_are_empty_on_the_pupils_copy():
     squares, paths = drawn_shapes(render(TICKS.replace(' checked="true"', "")))
     assert len([s for s in squares if abs(s[2] - 12.6) < 0.01]) == 7
     assert paths == []
+
+
+def test_a_letter_spaced_paragraph_split_across_pages_keeps_its_lines():
+    """Dyslexia-friendly print spaces letters: the part of a paragraph left at a page foot
+    keeps the lines (and the height) the split measured, so it always fits there (it once
+    measured a line's trailing space again, took a line more and stopped the build)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from generator.render.pdf.rl_private import _Para
+    from generator.render.pdf.text import _register_fonts
+
+    _register_fonts(ASSETS.fonts)
+    style = ParagraphStyle("p", fontName="AtkinsonHyperlegible", fontSize=18, leading=27)
+    style.lpTracking = 0.9  # as large print with --dyslexia-friendly
+    text = ("<b>Worksheet part B: What could they do?</b> <b>Uses: slides, worksheet.</b> Read "
+            "the Story 1 decision. Meeting him and asking friends to leave the chat both feel "
+            "like handling it quietly; ask why they might tempt someone. Students tick one and "
+            "write why. Tell scenes 3 and 4.<br/><b>Adapt:</b> Support: discuss in pairs first. "
+            "Stretch: list the evidence Amara can give the police.")
+    width = 481.88976377952764
+    for room in (60.0, 90.0, 117.67, 150.0):
+        paragraph = _Para(text, style)
+        _, height = paragraph.wrap(width, 10_000)
+        parts = paragraph.split(width, room)
+        assert len(parts) == 2, room
+        first, rest = (part.wrap(width, 10_000)[1] for part in parts)
+        assert first <= room, (room, first)  # it fits where the split put it
+        assert first + rest >= height, room  # and no line is lost

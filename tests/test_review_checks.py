@@ -170,14 +170,27 @@ def test_a_step_naming_a_worksheet_section_that_does_not_exist(lessons_copy):
             "'true-or-false'?") in problems(lessons_copy)
 
 
+def test_a_step_handing_out_certificates_a_ks3_pack_lacks(lessons_copy):
+    spec, _ = plan_using(lessons_copy, "ks3")
+    text = spec.read_text(encoding="utf-8")
+    start = text.index("  ks3:")
+    at = text.index("    plenary:\n", start)
+    uses = text.index("      uses: [", at)
+    line = text.count("\n", 0, uses) + 1
+    spec.write_text(text[:uses] + "      uses: [certificate, " + text[uses + len("      uses: ["):],
+                    encoding="utf-8")
+    assert (f"{spec}:{line}: 'certificate' is made for ks2 packs only, so a ks3 pack has none; "
+            "take it out of this step's uses") in problems(lessons_copy)
+
+
 def test_plan_text_naming_what_the_pack_lacks(lessons_copy):
     spec, _ = plan_using(lessons_copy, "ks2")
     line = insert_after(spec, r"^    sensitivities: >-$", "      Show the poster, hand out "
                         "the emoji cards and stop after scene 9.")
     found = problems(lessons_copy)
     assert (f"{spec}:{line - 1}: 'poster' is not in the pack; name one of its resources (slides, "
-            "worksheet, answer key, discussion guide, scene, tactics, feelings or who-can-help "
-            "cards, parent letter, school briefing)") in found
+            "worksheet, answer key, discussion guide, scene, tactics, feelings, who-can-help or "
+            "key-word cards, parent letter, school briefing)") in found
     assert any(p.startswith(f"{spec}:{line - 1}: 'emoji") for p in found)
     assert any(p.startswith(f"{spec}:{line - 1}: 'scene 9' does not exist: this plan's longest "
                             "story has ") for p in found)

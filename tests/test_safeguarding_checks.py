@@ -153,3 +153,28 @@ def test_build_refuses_content_with_safeguarding_errors(lessons_copy, tmp_path, 
         f'{lessons_copy / SPEC}:{line}: avoid "sexting": write "sharing nudes and semi-nudes" instead',
     ]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_pack_is_checked_for_the_words_it_prints(lessons_copy, tmp_path, jobs):
+    """An officer building one pack the evening before a visit is not stopped by another
+    lesson's wording; the pack's own lesson still is, and so is a build of everything."""
+    line = replace_once(lessons_copy / SPEC, r"^(    sensitivities: >-\n)",
+                        r"\1      Sexting happens.\n")
+    refused = f'{lessons_copy / SPEC}:{line}: avoid "sexting": write "sharing nudes and semi-nudes" instead'
+
+    other = run_cli("build", "--lessons", str(lessons_copy), "--output", str(tmp_path / "other"),
+                    "--lesson", "online-blackmail", "--band", "ks3", "--jobs", jobs)
+    assert other.exit_code == 0, other.output
+    assert (tmp_path / "other" / "online-blackmail" / "ks3" / "worksheet.pdf").is_file()
+
+    own = run_cli("build", "--lessons", str(lessons_copy), "--output", str(tmp_path / "own"),
+                  "--lesson", "whos-really-there", "--band", "ks3", "--jobs", jobs)
+    assert own.exit_code == 1
+    assert lines(own) == [refused]
+    assert not (tmp_path / "own").exists()
+
+    everything = run_cli("build", "--lessons", str(lessons_copy), "--output",
+                         str(tmp_path / "all"), "--jobs", jobs)
+    assert everything.exit_code == 1
+    assert lines(everything) == [refused]

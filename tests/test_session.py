@@ -9,7 +9,7 @@ import pytest
 
 from generator.session import ClassError, band_for_class, class_years
 
-from conftest import LESSONS, PER_PACK, run_cli
+from conftest import LESSONS, PER_PACK, per_pack, run_cli
 
 ONE_LESSON = ("--lesson", "whos-really-there")
 
@@ -60,7 +60,7 @@ def test_the_class_chooses_the_band_and_the_folder_is_named(tmp_path, monkeypatc
                      "--school", "St Mary's C of E Primary", "--class", "Year 6 Oak",
                      "--date", "12/01/2099")
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"Wrote {PER_PACK} documents to "
+    assert result.stdout == (f"Wrote {per_pack('ks2')} documents to "
                              "output/2099-01-12-st-marys-c-of-e-primary-year-6-oak/\n")
     folder = tmp_path / "output" / "2099-01-12-st-marys-c-of-e-primary-year-6-oak"
     assert [p.name for p in (folder / "whos-really-there").iterdir()] == ["ks2"]

@@ -63,7 +63,15 @@ Block markup
   </slide>
   <cards columns="2">           cards to cut out (PDF only): a grid, columns (1 to 4)
     <card title="…">…</card>    across, dashed cut lines round every card; a card holds
-  </cards>                      <p> and lists, under its bold title; never split
+  </cards>                      <p>, lists, tables, <checklist>, <lines/> and <fields>
+                                under its bold title (a feedback slip); never split.
+                                min-width="18": no card narrower than 18 font sizes, so
+                                large print sets fewer columns; fill="true": the cards
+                                repeated, in whole rows, to fill the page (slips to hand
+                                out, as many as a sheet holds at any print size)
+  <certificate copies="2">      a certificate (PDF only) filling the page inside a double
+    <h1>, <p>, <fields>         border, its headings and paragraphs centred; copies (1 or
+  </certificate>                2) to a sheet, one above the other, a dashed line between
 Inline content: text, <b>…</b> (bold is the only emphasis; never italics) and <br/>
 (a line break, e.g. between a phone number and a web address).
 
@@ -102,6 +110,7 @@ class PageStyle:
     large_print: bool = False
     dyslexia_friendly: bool = False  # cream page, wider letter and line spacing
     max_chars: int = 70  # characters a line at most (more for cards and staff briefings)
+    furniture: bool = True  # header and footer on every page (not on a certificate)
 
 
 @dataclass(frozen=True)

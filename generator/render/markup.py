@@ -23,7 +23,7 @@ How to add a format (e.g. "pptx")
    (resolved by generator/resources.py).
 2. Add one line to FORMATS in generator/render/registry.py. If it needs a reference
    file from templates/ (like reference.docx), name it there: resources resolves it.
-3. Add its documents (stem, format, template) to DOCUMENTS in generator/build.py and
+3. Add its documents (stem, format, template) to DOCUMENTS in generator/documents.py and
    write the templates. The tests that loop over the registry (bad markup for every
    format) cover it from then on.
 
@@ -48,8 +48,9 @@ from ..errors import MarkupError
 from .nodes import (  # noqa: F401  (the node types are part of this module's names)
     Bold, Break, BREAK, InlineItem, Inline, plain_text, Block, Heading, Paragraph, Answer,
     ListBlock, Tick, Cell, Row, Table, Box, Note, CheckItem, Checklist, Lines, Field,
-    Fields, PageBreak, Card, Cards, Columns, Document, MAX_LINES, MAX_CARD_COLUMNS,
-    MIN_COLUMNS, MAX_COLUMNS, TRUE_WORDS, FALSE_WORDS,
+    Fields, PageBreak, Card, Cards, Certificate, Columns, Document, MAX_LINES,
+    MAX_CARD_COLUMNS, MAX_CERTIFICATE_COPIES, MIN_COLUMNS, MAX_COLUMNS, TRUE_WORDS,
+    FALSE_WORDS,
 )
 
 # --- the parser ------------------------------------------------------------------------
@@ -347,7 +348,8 @@ def _fields(p: Parser, el: ET.Element) -> Fields:
 # Blocks that make no sense in a column: page-wide layout.
 _NOT_IN_A_COLUMN = {"columns": "columns cannot be nested", "pagebreak": "a page break "
                     "inside a column means nothing", "cards": "cards set their own columns",
-                    "slide": "slides belong to a deck, not a page"}
+                    "slide": "slides belong to a deck, not a page",
+                    "certificate": "a certificate fills the page"}
 
 
 @block("columns")
@@ -428,18 +430,41 @@ def _slide(p: Parser, el: ET.Element) -> Slide:
                           "<notes>")
         blocks.append(node)
     return Slide(title, layout, tuple(blocks), notes or (), size)
+_ON_A_CARD = (Paragraph, ListBlock, Table, Checklist, Lines, Fields)
+
+
 @block("cards")
 def _cards(p: Parser, el: ET.Element) -> Cards:
-    p.attrs(el, optional=("columns",))
+    p.attrs(el, optional=("columns", "min-width", "fill"))
     columns = p.whole_number(el, "columns", 1, MAX_CARD_COLUMNS) if "columns" in el.attrib else 2
+    min_width = float(p.whole_number(el, "min-width", 1, 100)) if "min-width" in el.attrib else 0.0
     cards = []
     for card in p.children(el, "card"):
         p.attrs(card, required=("title",))
         blocks = p.blocks(card)
         for node in blocks:
-            if not isinstance(node, (Paragraph, ListBlock)):
-                p.fail(card, "a card holds only <p> paragraphs and lists")
+            if not isinstance(node, _ON_A_CARD):
+                p.fail(card, "a card holds only <p> paragraphs, lists, tables, <checklist>, "
+                             "<lines/> and <fields>")
         cards.append(Card(card.get("title"), blocks))
     if not cards:
         p.fail(el, "holds no <card>; leave the cards out instead")
-    return Cards(tuple(cards), columns)
+    return Cards(tuple(cards), columns, min_width, p.boolean(el, "fill"))
+
+
+_ON_A_CERTIFICATE = (Heading, Paragraph, Fields)
+
+
+@block("certificate")
+def _certificate(p: Parser, el: ET.Element) -> Certificate:
+    p.attrs(el, optional=("copies",))
+    copies = (p.whole_number(el, "copies", 1, MAX_CERTIFICATE_COPIES)
+              if "copies" in el.attrib else 1)
+    blocks = p.blocks(el)
+    for node, child in zip(blocks, el):
+        if not isinstance(node, _ON_A_CERTIFICATE):
+            p.fail(child, "not allowed inside <certificate>, which holds only headings, "
+                          "<p> and <fields>")
+    if not blocks:
+        p.fail(el, "holds no blocks; write what the certificate says inside it")
+    return Certificate(blocks, copies)

@@ -162,6 +162,17 @@ class Cards(Block):
 
     cards: tuple[Card, ...]
     columns: int = 2
+    min_width: float = 0.0  # a card's least width, in font sizes: fewer columns in large print
+    fill: bool = False  # repeat the cards, in whole rows, to fill the page (slips)
+
+
+@dataclass(frozen=True)
+class Certificate(Block):
+    """A certificate filling the page inside a double border, its blocks centred;
+    `copies` of it to a sheet, one above the other, with a dashed line to cut along."""
+
+    blocks: tuple[Block, ...]  # Heading, Paragraph and Fields only
+    copies: int = 1
 
 
 @dataclass(frozen=True)
@@ -185,5 +196,6 @@ class Document:
 
 MAX_LINES = 60
 MAX_CARD_COLUMNS = 4
+MAX_CERTIFICATE_COPIES = 2  # to a sheet: two A5 certificates on A4
 MIN_COLUMNS, MAX_COLUMNS = 2, 3  # <column>s in a <columns> block
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")

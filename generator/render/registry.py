@@ -32,6 +32,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "generator.render.pdf"),
     Format("docx", "generator.render.docx", reference="reference.docx"),
     Format("pptx", "generator.render.pptx", reference="reference.pptx"),
+    Format("txt", "generator.render.txt"),
 )}
 
 

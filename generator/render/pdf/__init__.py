@@ -39,10 +39,16 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) ->
     """Render one block-markup document as PDF bytes."""
     look = _look(page, assets.fonts)
     chrome = _chrome(look, meta, assets.logo)
-    if chrome.extra_top or chrome.extra_bottom:  # a long header or footer: a shorter frame
-        look = dataclasses.replace(look, top=look.top - chrome.extra_top,
-                                   bottom=look.bottom + chrome.extra_bottom)
-    story = _Builder(look, nodes.source).blocks(nodes.blocks, top=True)
+    if not page.furniture:  # no header or footer: the page is the document's own
+        look = dataclasses.replace(look, top=look.page_size[1] - look.side_margin,
+                                   bottom=look.side_margin)
+        decorate = _no_decoration
+    else:
+        if chrome.extra_top or chrome.extra_bottom:  # a long header or footer: a shorter frame
+            look = dataclasses.replace(look, top=look.top - chrome.extra_top,
+                                       bottom=look.bottom + chrome.extra_bottom)
+        decorate = _decorate(look, meta, assets.logo, chrome)
+    story = _Builder(look, nodes.source, assets.logo).blocks(nodes.blocks, top=True)
     buf = io.BytesIO()
     frame = Frame(look.side_margin, look.bottom, look.measure, look.frame_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -65,10 +71,12 @@ def render(nodes: m.Document, meta: DocMeta, page: PageStyle, assets: Assets) ->
         initialFontName=FONT,
         initialFontSize=look.size,
     )
-    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas,
-                                                   decorate=_decorate(look, meta, assets.logo,
-                                                                      chrome)))
+    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, decorate=decorate))
     return buf.getvalue()
+
+
+def _no_decoration(canv, number: int, total: int) -> None:
+    """A page without header or footer."""
 
 
 render_pdf = render

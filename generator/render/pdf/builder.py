@@ -15,6 +15,8 @@ from reportlab.platypus import (
 from .. import markup as m
 from .flowables import (
     MIN_ITEMS_EACH_SIDE,
+    _Repeated,
+    _Certificate,
     _CheckItem,
     _Columns,
     _Fields,
@@ -84,15 +86,17 @@ def _inline(content: m.Inline) -> str:
 
 
 class _Builder:
-    def __init__(self, look: _Look, source: str = "template"):
+    def __init__(self, look: _Look, source: str = "template", logo=None):
         self.look = look
         self.source = source
+        self.logo = logo  # the force's logo: a certificate, having no header, carries it
         self.st = look.styles
         s = look.size
         self.pad = s * 0.85
         self.box = _PanelStyle(stroke=ACCENT, stroke_width=1.2, strip=TINT_STRONG, radius=s * 0.35)
         self.note = _PanelStyle(fill=TINT, bar=ACCENT, bar_width=s * 0.35)
         self.answer = _PanelStyle(fill=TINT_LIGHT, bar=MUTED, bar_width=s * 0.25)
+        self.width = look.measure  # the width blocks are set in (narrower on a card)
 
     def blocks(self, nodes: tuple[m.Block, ...], top: bool) -> list[Flowable]:
         """Flowables for a sequence of blocks. At the top level, headings and a block
@@ -160,23 +164,57 @@ class _Builder:
             return [PageBreak()]
         if isinstance(node, m.Cards):
             return [self._cards(node)]
+        if isinstance(node, m.Certificate):
+            return [self._certificate(node)]
         raise m.unsupported(node, "PDF", self.source)
 
-    def _cards(self, node: m.Cards) -> Table:
-        """A grid of cards, `columns` across, each row as tall as its tallest card and
-        never split; dashed lines round every card show where to cut."""
+    def _certificate(self, node: m.Certificate) -> _Certificate:
+        """Its headings and paragraphs centred (styles "certificate_h1" and so on), its
+        fields as on a worksheet cover."""
+        content: list[Flowable] = []
+        for block in node.blocks:
+            if isinstance(block, m.Heading):
+                style = f"certificate_h{block.level}"
+            elif isinstance(block, m.Paragraph):
+                style = "certificate_small" if block.small else "certificate_p"
+            else:
+                content += self.block(block)
+                continue
+            content.append(_Para(_inline(block.content), self.st[style]))
+        return _Certificate(content, node.copies, self.look.size, CUT_DASH, self.logo)
+
+    def _card_columns(self, node: m.Cards) -> int:
         s, columns = self.look.size, node.columns
+        while columns > 1 and self.look.measure / columns - 2 * s * 0.7 < node.min_width * s:
+            columns -= 1  # large print: fewer, wider cards
+        return columns
+
+    def _cards(self, node: m.Cards) -> Flowable:
+        """A grid of cards, `columns` across, each row as tall as its tallest card and
+        never split; dashed lines round every card show where to cut. With `fill`, the
+        cards are repeated, in whole rows, for as many rows as the page has room for."""
+        if node.fill:
+            columns = self._card_columns(node)
+            return _Repeated(lambda rows: self._card_grid(node, rows * columns))
+        return self._card_grid(node, len(node.cards))
+
+    def _card_grid(self, node: m.Cards, count: int) -> Table:
+        """`count` cards, going round node.cards as often as that takes."""
+        s, columns = self.look.size, self._card_columns(node)
+        pad = s * 0.7
         cells = []
-        for card in node.cards:
+        inner = self.look.measure / columns - 2 * pad
+        self.width, measure = inner, self.width  # what a table on a card is set in
+        for i in range(count):
+            card = node.cards[i % len(node.cards)]
             content = [_Para(_markup(card.title), self.st["card_title"])]
             for block in card.blocks:
                 content += self.block(block)
             cells.append(content)
+        self.width = measure
         count = len(cells)
-        pad = s * 0.7
         # A card taller than a page (a long scene in large print) may continue overleaf;
         # every other card stays whole.
-        inner = self.look.measure / columns - 2 * pad
         tallest = max((sum(f.wrap(inner, self.look.frame_height)[1] + f.getSpaceAfter()
                            for f in content) for content in cells), default=0)
         split = 1 if tallest + 2 * pad > self.look.frame_height * 0.9 else 0
@@ -258,10 +296,12 @@ class _Builder:
         if tick_cols and len(tick_cols) < ncols:
             # A tick column is at least as wide as its header word ("False" in large
             # print), never broken mid-word; the widest other column gives up the room.
-            need = {i: 100 * (max((_text_width(m.plain_text(row.cells[i].content), FONT_BOLD,
-                                               self.look.size)
-                                   for row in rows if i < len(row.cells)), default=0)
-                              + 2 * pad + 1) / self.look.measure
+            need = {i: 100 * (max((_text_width(text, FONT_BOLD, self.look.size)
+                                   + len(text) * self.look.tracking
+                                   for row in rows if i < len(row.cells)
+                                   for text in [m.plain_text(row.cells[i].content)]),
+                                  default=0)
+                              + 2 * pad + 1) / self.width
                     for i in tick_cols}
             for i, least in sorted(need.items()):
                 if percents[i] < least:

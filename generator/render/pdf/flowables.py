@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from .rl_private import _Para
-from .styles import INK, WRITE_LINE
+from .styles import ACCENT, INK, MUTED, TINT_STRONG, WRITE_LINE
 from .text import FONT, FONT_BOLD, _draw_text, _markup, _text_width, _wrap
 
 
@@ -212,60 +212,74 @@ def _draw_tick_box(c, x: float, top: float, s: float, checked: bool) -> None:
 
 
 class _Fields(Flowable):
-    """One row of labelled write-in fields ("Name", "Class", "Date"); a field's text,
-    when given, is printed on its line. Fields share the width by what they hold; a
-    text too long for its field wraps onto more lines, so every word prints."""
+    """Labelled write-in fields ("Name", "Class", "Date") in a row; a field's text, when
+    given, is printed on its line. Fields share the row's width by what they hold, a
+    blank one keeping room to write in; fields that do not fit go on to another row,
+    and a text too long for a whole row wraps, so every word prints."""
 
     def __init__(self, fields: list[tuple[str, str]], size: float, gap: float):
         super().__init__()
         self.fields, self.size, self.gap = fields, size, gap
         self.spaceBefore, self.spaceAfter = size * 0.2, size * 0.8
 
-    def _layout(self, width: float) -> list[tuple[float, float, list[str]]]:
-        """(x, room, value lines) for each field."""
-        s, n = self.size, len(self.fields)
-        labels = [_text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 for label, _ in self.fields]
-        values = [_text_width(value, FONT, s) + s * 0.4 if value else 0.0
-                  for _, value in self.fields]
-        gaps = [s * 1.2 if i < n - 1 else 0.0 for i in range(n)]
-        needs = [lab + val + gap for lab, val, gap in zip(labels, values, gaps)]
-        if sum(needs) <= width:  # all fit on one line: share out the spare width
-            rooms = [need + (width - sum(needs)) / n for need in needs]
-        else:
-            rooms = [width / n] * n
-        layout, x = [], 0.0
-        for (label, value), room, lab, gap in zip(self.fields, rooms, labels, gaps):
-            inner = max(room - lab - gap - s * 0.2, s * 2)
-            lines = _wrap(value, FONT, s, inner) if value else []
-            layout.append((x, room, lines))
-            x += room
+    def _rows(self, width: float) -> list[list[tuple[int, float]]]:
+        """The fields, by index, in rows, each with the width it needs."""
+        s = self.size
+        rows: list[list[tuple[int, float]]] = [[]]
+        for i, (label, value) in enumerate(self.fields):
+            need = _text_width(f"{label}:", FONT_BOLD, s) + s * 0.6 + (
+                _text_width(value, FONT, s) + s * 0.4 if value else s * 4)
+            row = rows[-1]
+            if row and sum(n for _, n in row) + s * 1.2 * len(row) + need > width:
+                rows.append(row := [])
+            row.append((i, need))
+        return rows
+
+    def _layout(self, width: float) -> list[list[tuple[int, float, float, list[str]]]]:
+        """Each row's (field index, x, room, value lines)."""
+        s, layout = self.size, []
+        for row in self._rows(width):
+            gaps = s * 1.2 * (len(row) - 1)
+            spare = max(0.0, width - gaps - sum(n for _, n in row)) / len(row)
+            cells, x = [], 0.0
+            for position, (i, need) in enumerate(row):
+                room = min(need + spare, width - gaps) if len(row) > 1 else width
+                label, value = self.fields[i]
+                inner = max(room - _text_width(f"{label}:", FONT_BOLD, s) - s * 0.6, s * 2)
+                cells.append((i, x, room, _wrap(value, FONT, s, inner) if value else []))
+                x += room + (s * 1.2 if position < len(row) - 1 else 0)
+            layout.append(cells)
         return layout
+
+    def _row_height(self, cells) -> float:
+        return self.gap + max([len(lines) - 1 for *_, lines in cells] + [0]) * self.size * 1.25
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         self.layout = self._layout(availWidth)
-        extra = max([len(lines) - 1 for _, _, lines in self.layout] + [0])
-        self.height = self.gap + extra * self.size * 1.25
+        self.height = sum(self._row_height(cells) for cells in self.layout)
         return self.width, self.height
 
     def draw(self):
         c, s = self.canv, self.size
-        baseline = s * 0.35  # of the write-in line's text
         c.saveState()
-        for i, ((label, _), (x, room, lines)) in enumerate(zip(self.fields, self.layout)):
-            label = f"{label}:"
-            top = baseline + max(len(lines) - 1, 0) * s * 1.25
-            c.setFillColor(INK)
-            c.setFont(FONT_BOLD, s)
-            _draw_text(c, x, top, label, FONT_BOLD, s)
-            start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
-            end = x + room - (s * 1.2 if i < len(self.fields) - 1 else 0)
-            c.setFont(FONT, s)
-            for number, line in enumerate(lines):
-                _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
-            c.setStrokeColor(WRITE_LINE)
-            c.setLineWidth(0.75)
-            c.line(start, baseline - s * 0.25, end, baseline - s * 0.25)
+        top_of_row = self.height
+        for cells in self.layout:
+            top_of_row -= self._row_height(cells)
+            baseline = top_of_row + s * 0.35  # of the write-in line's text
+            for i, x, room, lines in cells:
+                label = f"{self.fields[i][0]}:"
+                top = baseline + max(len(lines) - 1, 0) * s * 1.25
+                c.setFillColor(INK)
+                c.setFont(FONT_BOLD, s)
+                _draw_text(c, x, top, label, FONT_BOLD, s)
+                start = x + _text_width(label, FONT_BOLD, s) + s * 0.4
+                c.setFont(FONT, s)
+                for number, line in enumerate(lines):
+                    _draw_text(c, start + s * 0.2, top - number * s * 1.25, line, FONT, s)
+                c.setStrokeColor(WRITE_LINE)
+                c.setLineWidth(0.75)
+                c.line(start, baseline - s * 0.25, x + room, baseline - s * 0.25)
         c.restoreState()
 
 
@@ -450,3 +464,140 @@ class _Items(Flowable):
                 y -= max(self.items[i - 1].getSpaceAfter(), f.getSpaceBefore())
             y -= h
             f.drawOn(self.canv, 0, y)
+
+
+class _Certificate(Flowable):
+    """`copies` certificates filling the rest of the page, one above the other, each
+    inside a double border (a thick line and a thin one, with a star in each corner:
+    clean in black and white), its blocks centred across and down; a dashed line
+    between two copies shows where to cut. The same flowables are drawn in each."""
+
+    GAP = 2.2  # between two copies, in font sizes
+
+    def __init__(self, content: list[Flowable], copies: int, size: float,
+                 cut_dash: tuple[float, float], logo=None):
+        super().__init__()
+        self.content, self.copies, self.size, self.cut_dash = content, copies, size, cut_dash
+        self.logo = logo  # the force's logo, in the top left corner in place of a star
+
+    def _inset(self) -> float:
+        return self.size * 2.6  # from the outer border to the text, at the sides
+
+    def _inset_y(self) -> float:
+        return self.size * 1.4  # above and below (the stars sit in the corners, clear of it)
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, availHeight
+        inner = availWidth - 2 * self._inset()
+        self.text_width = inner * 0.88
+        self.sizes = [f.wrap(self.text_width, availHeight) for f in self.content]
+        return self.width, self.height
+
+    def _content_height(self) -> float:
+        heights = [h for _, h in self.sizes]
+        return _stacked(self.content, heights)
+
+    def _fitting_copies(self) -> int:
+        """As many copies as asked for, if the text fits inside each (large print may
+        need the whole page for one)."""
+        for copies in range(self.copies, 1, -1):
+            each = (self.height - self.size * self.GAP * (copies - 1)) / copies
+            if self._content_height() <= each - 2 * self._inset_y():
+                return copies
+        return 1
+
+    def draw(self):
+        c, s = self.canv, self.size
+        copies = self._fitting_copies()
+        gap = s * self.GAP  # the cut line runs through it
+        each = (self.height - gap * (copies - 1)) / copies
+        c.saveState()
+        for i in range(copies):
+            bottom = self.height - (i + 1) * each - i * gap
+            self._draw_one(c, bottom, each)
+            if i:  # the cut line, half way between this copy and the one above
+                y = bottom + each + gap / 2
+                c.setStrokeColor(MUTED)
+                c.setLineWidth(0.8)
+                c.setDash(*self.cut_dash)
+                c.line(-s, y, self.width + s, y)
+                c.setDash()
+        c.restoreState()
+
+    def _draw_one(self, c, bottom: float, height: float) -> None:
+        s, width = self.size, self.width
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(s * 0.25)
+        c.rect(0, bottom, width, height, stroke=1, fill=0)
+        edge = s * 0.6
+        c.setLineWidth(0.9)
+        c.rect(edge, bottom + edge, width - 2 * edge, height - 2 * edge, stroke=1, fill=0)
+        star = s * 0.75
+        for x in (edge + star * 1.6, width - edge - star * 1.6):
+            for y in (bottom + edge + star * 1.6, bottom + height - edge - star * 1.6):
+                if self.logo and x < width / 2 and y > bottom + height / 2:
+                    continue  # the logo's corner
+                _draw_star(c, x, y, star)
+        if self.logo:
+            from .page import _logo_width
+
+            aspect = _logo_width(str(self.logo), 1.0)  # width over height
+            logo_w = min(s * 2.4 * aspect, s * 4)  # as tall as two lines, or 4 sizes wide
+            logo_h = logo_w / aspect
+            c.drawImage(str(self.logo), edge + s * 0.5, bottom + height - edge - s * 0.5 - logo_h,
+                        width=logo_w, height=logo_h, mask="auto")
+        # The blocks, centred down the border and across it.
+        top = bottom + height - (height - self._content_height()) / 2
+        x = (width - self.text_width) / 2
+        previous = None
+        for f, (w, h) in zip(self.content, self.sizes):
+            if previous is not None:
+                top -= max(previous.getSpaceAfter(), f.getSpaceBefore())
+            f.drawOn(c, x, top - h)
+            top -= h
+            previous = f
+
+
+def _draw_star(c, x: float, y: float, radius: float) -> None:
+    """A five-pointed star centred on (x, y): outlined, lightly tinted."""
+    import math
+
+    path = c.beginPath()
+    for k in range(10):
+        r = radius if k % 2 == 0 else radius * 0.42
+        angle = math.pi / 2 + k * math.pi / 5
+        point = (x + r * math.cos(angle), y + r * math.sin(angle))
+        path.moveTo(*point) if k == 0 else path.lineTo(*point)
+    path.close()
+    c.saveState()
+    c.setFillColor(TINT_STRONG)
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(0.9)
+    c.setLineJoin(1)
+    c.drawPath(path, stroke=1, fill=1)
+    c.restoreState()
+
+
+class _Repeated(Flowable):
+    """As many rows of a grid as fit the room left on the page (at least one): `make(n)`
+    gives the grid of n rows (feedback slips, as many as a sheet holds). Never split."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+        one = make(1)
+        self.spaceBefore, self.spaceAfter = one.getSpaceBefore(), one.getSpaceAfter()
+
+    def wrap(self, availWidth, availHeight):
+        one = self.make(1)
+        _, row = one.wrap(availWidth, availHeight)
+        rows = max(1, int(availHeight // row)) if row else 1
+        self.grid = one if rows == 1 else self.make(rows)
+        self.width, self.height = self.grid.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return []
+
+    def draw(self):
+        self.grid.drawOn(self.canv, 0, 0)

@@ -26,6 +26,12 @@ def _logo_width(path: str, height: float) -> float:
     return height * w / h
 
 
+# Footer lines that fit in the bottom margin: a school, class and date that wrap the
+# footer onto a second line cost the body nothing, so personalising a pack never moves
+# its page breaks (or pushes a worksheet onto a third side). Only a third line does.
+FOOTER_LINES_IN_MARGIN = 2
+
+
 @dataclass(frozen=True)
 class _Chrome:
     """Header and footer lines for one document: as many as its texts need."""
@@ -41,7 +47,7 @@ class _Chrome:
 
     @property
     def extra_bottom(self) -> float:
-        return (len(self.footer) - 1) * self.line_height
+        return max(0, len(self.footer) - FOOTER_LINES_IN_MARGIN) * self.line_height
 
 
 def _chrome_margin(look: _Look) -> float:
@@ -66,7 +72,8 @@ def _chrome(look: _Look, meta: DocMeta, logo: Path | None) -> _Chrome:
         text_x, room = text_x + logo_w + size, room - logo_w - size
     header = _wrap_parts(meta.header_left, FONT_BOLD, size, max(room, measure / 4))
     widest_label = pdfmetrics.stringWidth("Page 88 of 88", FONT, size)
-    footer = _wrap_parts(meta.footer, FONT, size, measure - widest_label - size * 2)
+    footer = _wrap_parts(meta.footer, FONT, size, measure - widest_label - size * 2,
+                         later_width=measure)
     return _Chrome(tuple(header), tuple(footer), text_x, size * 1.25)
 
 
@@ -77,7 +84,7 @@ def _decorate(look: _Look, meta: DocMeta, logo: Path | None, chrome: _Chrome):
     size = look.chrome_size
     # `look` is the page as laid out, its frame already moved for extra lines.
     head_y = look.top + chrome.extra_top + size * 1.5  # the first header line
-    foot_y = look.bottom - chrome.extra_bottom - size * 2.3  # the last footer line
+    top_line = look.bottom - size * 2.3  # the footer's first line; the rest go below it
     step = chrome.line_height
 
     def draw(canv: Canvas, number: int, total: int) -> None:
@@ -96,7 +103,6 @@ def _decorate(look: _Look, meta: DocMeta, logo: Path | None, chrome: _Chrome):
         canv.setFont(FONT, size)
         _draw_text(canv, right - _text_width(right_text, FONT, size), head_y, right_text,
                    FONT, size)
-        top_line = foot_y + chrome.extra_bottom
         for index, line in enumerate(chrome.footer):
             _draw_text(canv, left, top_line - index * step, line, FONT, size)
         canv.drawRightString(right, top_line, page_label)

@@ -83,6 +83,14 @@ class _Para(Paragraph):
         return tx
 
     def wrap(self, availWidth, availHeight):
+        kept = self.__dict__.get("_kept")
+        if kept is not None and kept[0] == availWidth:
+            # The first part of a split keeps the lines its paragraph was broken into (and
+            # the height the split measured): broken again from its own words, letter-spaced
+            # text could take a line more and no longer fit where the split put it.
+            _, self.blPara, self.height = kept
+            self.width = availWidth
+            return availWidth, self.height
         # Platypus measures a paragraph many times at the same width (keep-with-next,
         # panels, table rows, the frame, split); its lines depend on the width alone, so
         # breaking them once per width is enough. The state kept is what wrap() sets.
@@ -110,6 +118,14 @@ class _Para(Paragraph):
             width -= over
         self.width = availWidth
         return availWidth, height
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if self._tracking() and len(parts) == 2 and isinstance(parts[0], _Para):
+            first = parts[0]
+            lines = self.blPara.lines[:len(first.blPara.lines)]  # as this paragraph's
+            first._kept = (availWidth, self.blPara.clone(lines=lines), first.height)
+        return parts
 
     def _widest_tracked_line(self, cs: float) -> float:
         bl = self.blPara

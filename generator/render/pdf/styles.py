@@ -115,4 +115,18 @@ def _styles(size: float, leading: float, tracking: float) -> dict[str, Paragraph
         "item": style("item"),
         "card_title": style("card_title", fontName=FONT_BOLD, textColor=ACCENT,
                             spaceAfter=size * 0.4),
+        # A certificate's lines, centred: a large title, the lesson's name, its message.
+        "certificate_h1": style("certificate_h1", fontName=FONT_BOLD, fontSize=size * 2.4,
+                                leading=size * 2.4 * head_ratio, textColor=ACCENT,
+                                alignment=TA_CENTER, spaceAfter=size * 0.5),
+        "certificate_h2": style("certificate_h2", fontName=FONT_BOLD, fontSize=size * 1.45,
+                                leading=size * 1.45 * head_ratio, textColor=ACCENT,
+                                alignment=TA_CENTER, spaceBefore=size * 0.2,
+                                spaceAfter=size * 0.5),
+        "certificate_h3": style("certificate_h3", fontName=FONT_BOLD, fontSize=size * 1.15,
+                                leading=size * 1.15 * head_ratio, textColor=ACCENT,
+                                alignment=TA_CENTER, spaceAfter=size * 0.4),
+        "certificate_p": style("certificate_p", alignment=TA_CENTER, spaceAfter=size * 0.3),
+        "certificate_small": style("certificate_small", fontSize=small, textColor=MUTED,
+                                   alignment=TA_CENTER, spaceAfter=size * 0.3),
     }

@@ -136,19 +136,25 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
-def _wrap_parts(text: str, font: str, size: float, width: float, sep: str = " · ") -> list[str]:
+def _wrap_parts(text: str, font: str, size: float, width: float, sep: str = " · ",
+                later_width: float | None = None) -> list[str]:
     """Like _wrap, but lines break between the parts `sep` joins ("St Mary's · Year 6
     (Oak) · 12 January 2027"), so a date or a class is never split across lines unless
-    it is wider than a line by itself."""
+    it is wider than a line by itself. Lines after the first may be `later_width` wide
+    (the footer's first line shares its width with "Page x of y")."""
     lines: list[str] = []
+
+    def room(index: int) -> float:  # the width of line `index`
+        return width if index == 0 or later_width is None else later_width
+
     for part in text.split(sep):
-        if lines and _text_width(f"{lines[-1]}{sep}{part}", font, size) <= width:
+        if lines and _text_width(f"{lines[-1]}{sep}{part}", font, size) <= room(len(lines) - 1):
             lines[-1] = f"{lines[-1]}{sep}{part}"
             continue
         if lines:  # the separator stays, at the end of the line it follows
             lines[-1] += sep.rstrip()
-        if _text_width(part, font, size) <= width:
+        if _text_width(part, font, size) <= room(len(lines)):
             lines.append(part)
         else:
-            lines += _wrap(part, font, size, width)
+            lines += _wrap(part, font, size, room(len(lines)))
     return lines or [""]
