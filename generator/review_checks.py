@@ -202,9 +202,11 @@ def _check_pack_references(lib: Library) -> list[Problem]:
                                  if s in names_by_scenario))
             others = set().union(*names_by_scenario.values()) - mine - set(lib.language.role_names)
             most_scenes = max((len(s.scenes) for s in stories), default=0)
-            # One pattern for every name from other lessons' stories (one-letter names
-            # and names inside "don't" never match), longest first.
-            words = sorted((n for n in others if len(n) > 1), key=lambda n: (-len(n), n))
+            # One pattern for every name from other lessons' stories, longest first. Only
+            # names as names are written (capitalised, more than one letter) are looked
+            # for, so "false" in "true or false" or the "t" of "don't" is never a name.
+            words = sorted((n for n in others if len(n) > 1 and n[0].isupper()),
+                           key=lambda n: (-len(n), n))
             names_elsewhere = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, words))
                                          + r")(?![\w'’])" if words else r"(?!x)x")
             for key, text in strings(file.data["bands"][band_id], at):
