@@ -269,6 +269,18 @@ def test_every_large_print_worksheet_is_within_its_budget(large_print):
         assert body_size(sheet) >= 18
 
 
+def test_every_large_print_answer_key_is_within_its_budget(large_print):
+    """The key is set at 11 pt for teachers and 18 pt in large print: five pages at most."""
+    from generator.budgets import page_budget
+
+    keys = sorted(large_print.glob("*/*/answer-key-large-print.pdf"))
+    assert len(keys) == 12
+    for key in keys:
+        band = key.parent.name
+        assert page_budget("answer-key", band, large_print=True) == 5
+        assert len(PdfReader(key).pages) <= 5, key
+
+
 def test_large_print_key_sets_each_story_at_the_full_width(large_print):
     """In large print a half-page column holds a few words of a reason a line: the key's
     tick lists go one under the other, each item starting at the same left edge."""
