@@ -68,7 +68,7 @@ DOCUMENTS = (
              max_pages=2, smallest=10.0),
     Document("evaluation-record", "pdf", "evaluation-record.xml.j2", "evaluation record",
              "the officer, on the day: tallies and referrals, no pupil names",
-             sizes=(("*", 11.0),), max_chars=85, max_pages=1, smallest=10.0),
+             sizes=(("*", 10.5),), max_chars=85, max_pages=1, smallest=10.0),
     Document("slides", "pptx", "slides.xml.j2", "slides",
              "the officer, to project: the stories scene by scene, decisions, signposting"),
     Document("feedback-form", "pdf", "feedback-form.xml.j2", "feedback slips",
