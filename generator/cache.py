@@ -11,6 +11,9 @@ unless it is listed below with the reason it cannot change what is written:
 
 Both also hold lessonpack's own code (its modules' bytes), so a changed or upgraded
 lessonpack, or a document added to the pack, never leaves an old file as "unchanged".
+
+A third key, `words_key`, lets a build reuse the word checks' findings for content it has
+checked before on this machine (another school's packs, a changed template).
 """
 
 from __future__ import annotations
@@ -112,6 +115,23 @@ def document_options_key(options: BuildOptions) -> str:
     """What, of the options, goes into every document's digest."""
     chosen = _options(options, {**NOT_AFFECTING_OUTPUT, **NOT_IN_DOCUMENTS})
     return json.dumps(chosen, sort_keys=True) + __version__ + code_digest()
+
+
+def words_key(library: Library) -> str:
+    """A hash of everything the word checks (validate.check_text) read: the bytes of the
+    files the library was loaded from (only the chosen packs' when it is narrowed), which
+    plans it holds, lessonpack's code, the fonts (which characters print) and the working
+    folder (problems name files relative to it)."""
+    from .fonts import fallback_font_file, font_file
+    from .machine_cache import file_stamp
+
+    digest = hashlib.sha256()
+    for (kind, name), file in sorted(library.sources.items()):
+        digest.update(f"{kind}\0{name}\0{file.path}\0{file_sha256(file.path)}\0".encode())
+    plans = sorted((lesson_id, sorted(lesson.bands)) for lesson_id, lesson in library.lessons.items())
+    fonts = [file_stamp(f) for f in (font_file("Regular"), font_file("Bold"), fallback_font_file())]
+    digest.update(json.dumps([plans, fonts, code_digest(), os.getcwd()]).encode())
+    return digest.hexdigest()
 
 
 class InputDigests:

@@ -71,3 +71,41 @@ def test_the_syllable_table_and_printable_set_are_the_same_from_the_cache(tmp_pa
         fonts.printable.cache_clear()
     assert kept == fresh
     assert kept[0]["manipulate"] == 4 and ord("ŷ") in kept[1]
+
+
+def test_a_build_reuses_the_word_checks_for_content_it_has_checked(lessons_copy, tmp_path,
+                                                                    monkeypatch):
+    """A second build of the same words (another school, another folder) gives the same
+    findings without checking again; changed words are checked again."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    spec = lessons_copy / "specs" / "online-blackmail.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("    sensitivities: >-\n", "    sensitivities: >-\n      中\n", 1),
+                    encoding="utf-8")  # a character the PDFs cannot print: a warning
+
+    def build(name: str, *args: str):
+        return run_cli("build", "--lessons", str(lessons_copy), "--output", str(tmp_path / name),
+                       "--lesson", "online-blackmail", "--band", "ks3", "--jobs", "1", *args)
+
+    first = build("first")
+    assert first.exit_code == 0, first.output
+    assert "warning: " in first.output and "U+4E2D" in first.output
+
+    def not_again(library):
+        raise AssertionError("the words were checked again")
+
+    monkeypatch.setattr("generator.validate.check_text", not_again)
+    second = build("second", "--school", "Hillside Academy")
+    assert second.exit_code == 0, second.output
+    warning = [line for line in first.output.splitlines() if "U+4E2D" in line]
+    assert warning and warning == [line for line in second.output.splitlines() if "U+4E2D" in line]
+
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    spec.write_text(spec.read_text(encoding="utf-8").replace("      中\n", "      Sexting.\n"),
+                    encoding="utf-8")
+    changed = build("third")
+    assert changed.exit_code == 1
+    assert 'avoid "sexting"' in changed.output
