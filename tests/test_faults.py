@@ -91,7 +91,10 @@ def interrupt_when_paused(site: Path, module: str, name: str, nth: int, *args: s
     # it if the build left it running, since it holds the same stdout and stderr.
     ("generator.validate", "check_text", 1, "2"),
 ], ids=["rendering", "rendering-in-workers", "checking-words-in-the-background"])
-def test_ctrl_c_while_building_leaves_the_previous_pack(site, module, name, nth, jobs):
+def test_ctrl_c_while_building_leaves_the_previous_pack(site, module, name, nth, jobs,
+                                                      monkeypatch):
+    # An empty cache: the words are checked, not read back from an earlier build's check.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(site / "cache"))
     before = snapshot(site / "output")
     change_force_name(site / "lessons")  # every document is due again
     code, _, stderr = interrupt_when_paused(site, module, name, nth, "--jobs", jobs)
