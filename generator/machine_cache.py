@@ -36,10 +36,13 @@ def file_stamp(path: Path | str) -> str:
     return f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
+KEPT_PER_NAME = 32  # results kept under one name; the oldest go first
+
+
 def remembered(name: str, key: str, compute: Callable[[], T]) -> T:
     """compute()'s result, read back from the cache when it was kept under this `name`
     and `key` (plain data only: marshal, whose format is tied to the Python version,
-    which is part of the key)."""
+    which is part of the key). At most KEPT_PER_NAME results are kept under a name."""
     where = folder("data")
     if where is None:
         return compute()
@@ -56,4 +59,16 @@ def remembered(name: str, key: str, compute: Callable[[], T]) -> T:
         os.replace(temporary, path)  # whole or not at all, even with two builds at once
     except (OSError, ValueError):
         temporary.unlink(missing_ok=True)
+    _forget_oldest(where, name)
     return value
+
+
+def _forget_oldest(where: Path, name: str) -> None:
+    kept = []
+    for path in where.glob(f"{name}-*.marshal"):
+        try:
+            kept.append((path.stat().st_mtime_ns, path))
+        except OSError:  # removed meanwhile by another build
+            pass
+    for _, path in sorted(kept)[:-KEPT_PER_NAME]:
+        path.unlink(missing_ok=True)

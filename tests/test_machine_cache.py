@@ -109,3 +109,18 @@ def test_a_build_reuses_the_word_checks_for_content_it_has_checked(lessons_copy,
     changed = build("third")
     assert changed.exit_code == 1
     assert 'avoid "sexting"' in changed.output
+
+
+def test_only_the_newest_results_under_a_name_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(machine_cache, "KEPT_PER_NAME", 3)
+    seen: set = set()
+    for n in range(5):
+        machine_cache.remembered("words", f"content {n}", lambda: n)
+        (new,) = set((tmp_path / "lessonpack" / "data").glob("*.marshal")) - seen
+        os.utime(new, ns=(n * 10**9, n * 10**9))  # written n seconds after the first
+        seen = set((tmp_path / "lessonpack" / "data").glob("*.marshal"))
+    kept = list((tmp_path / "lessonpack" / "data").glob("words-*.marshal"))
+    assert len(kept) == 3
+    compute, calls = _counting(4)
+    assert machine_cache.remembered("words", "content 4", compute) == 4 and not calls
