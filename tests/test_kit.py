@@ -123,10 +123,26 @@ def test_letter_is_dated_when_sent_and_signed_by_teacher_and_officer(testshire, 
 
 @pytest.mark.parametrize("name", ("parent-letter.pdf", "cards.pdf"))
 def test_a_local_force_on_101_joins_the_police_entry(built, name):
-    """The sample profile's force is on 101: the letter and the help cards give 101 once."""
+    """The sample profile's force is on 101: the help cards give 101 once, and the letter
+    joins the force to its police line (never a second entry for it), whose words then
+    say what each number is for."""
     text = squash(pdf_text(built / "pressure-images-help" / "ks4" / name))
-    assert text.count("101") == 1, text
-    assert "bedfordshire.police.uk" in text
+    assert text.count("bedfordshire.police.uk") == 1, text
+    if name == "cards.pdf":
+        assert text.count("101") == 1, text
+    else:
+        assert ("Police (Bedfordshire Police), 999 in an emergency, otherwise 101, "
+                "bedfordshire.police.uk. 999 if a child is in danger now; 101 to report "
+                "anything else.") in text
+
+
+def test_letter_sends_parents_to_999_only_for_danger_now(testshire):
+    """A force not on 101 (Testshire's own number) is listed on its own; the police line
+    still gives 101 for anything that is not an emergency, such as a past crime."""
+    text = squash(pdf_text(testshire / "parent-letter.pdf"))
+    assert "Police, 999 in an emergency. 999 if a child is in danger now; 101 to report " \
+        "anything else." in text
+    assert "crime that has happened" not in text
 
 
 @pytest.mark.parametrize("lesson", LESSON_IDS)
