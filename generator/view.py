@@ -50,6 +50,26 @@ RESOURCE_NAMES = {
     "feedback-form": "feedback slips", "certificate": "certificates",
 }
 
+# What to get ready of each, for the plan's "Resources" ({pupil}: "pupil" or "student").
+RESOURCE_PREPARATION = {
+    "slides": "slides (and a projector)",
+    "worksheet": "a worksheet for each {pupil} (both sides)",
+    "answer-key": "the answer key",
+    "discussion-guide": "the discussion guide",
+    "scene-cards": "scene cards",
+    "tactics-cards": "tactics cards",
+    "feelings-cards": "feelings cards",
+    "help-cards": "who-can-help cards",
+    "key-word-cards": "key-word cards (taught the day before)",
+    "question-box": "the question box (the school sets it up)",
+    "parent-letter": "the letter home (sent before the visit)",
+    "school-briefing": "the school briefing (sent before the visit)",
+    "evaluation-record": "the evaluation record",
+    "feedback-form": "a feedback slip for each {pupil}, and an envelope for them",
+    "certificate": "a certificate for each {pupil}",
+}
+CARD_SETS = ("scene-cards", "tactics-cards", "feelings-cards", "help-cards")
+
 # How each band's worksheet talks to its readers: ks2 gets the reassurance younger
 # pupils need; older pupils get plainer instructions (never the ks2 format).
 WORKSHEET_WORDS = {
@@ -215,6 +235,24 @@ class BandView:
             months.setdefault((c.last_verified.year, c.last_verified.month), []).append(c.name)
         return tuple((dt.date(y, m, 1).strftime("%B %Y"), tuple(names))
                      for (y, m), names in sorted(months.items(), reverse=True))
+
+    @property
+    def preparation(self) -> str:
+        """What to get ready from the pack, as one sentence: everything the plan's steps
+        use, in the order the lesson first needs it, with how many of each."""
+        pupil = "student" if self.band.id == "post16" else "pupil"
+        used = list(dict.fromkeys(u for step in self.plan.steps() for u in step.uses))
+        cards = [u for u in used if u in CARD_SETS]
+        items = []
+        for u in used:
+            if u in CARD_SETS:
+                if u == cards[0]:  # the card sets together, where the first is needed
+                    names = [RESOURCE_PREPARATION[c] for c in cards]
+                    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+                    items.append(f"{listed} (a set for each group)")
+            elif u in RESOURCE_PREPARATION:
+                items.append(RESOURCE_PREPARATION[u].format(pupil=pupil))
+        return "; ".join(items)
 
     @property
     def letters(self) -> str:

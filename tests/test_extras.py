@@ -66,6 +66,18 @@ def test_each_plan_says_when_the_slips_and_certificates_are_handed_out(built, ba
         assert ("certificates" in plan) == (band == "ks2"), (lesson, band)
 
 
+def test_each_plans_resources_name_everything_its_steps_use(built):
+    plan = squash(pdf_text(built / "online-blackmail" / "ks2" / "lesson-plan.pdf"))
+    ready = plan[plan.index("From the pack:"):]
+    for words in ("slides (and a projector)", "a worksheet for each pupil (both sides)",
+                  "who-can-help cards (a set for each group)",
+                  "a feedback slip for each pupil, and an envelope for them",
+                  "a certificate for each pupil"):
+        assert words in ready, words
+    older = squash(pdf_text(built / "online-blackmail" / "post16" / "lesson-plan.pdf"))
+    assert "a feedback slip for each student" in older and "certificate" not in older
+
+
 def test_the_manifest_and_the_index_list_them(built):
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     names = set(manifest["files"])
@@ -98,7 +110,9 @@ def test_four_slips_on_one_sheet_with_no_names(built, band):
         text = squash(pdf_text(path))
         assert text.count("Your feedback (no names)") == 4, path
         assert text.count(SLIP_QUESTION) == 4
-        assert text.count("You can put it in the question box.") == 4
+        # Never the question box: a slip with words on it could hold a worry.
+        assert text.count("Put it in the feedback envelope.") == 4
+        assert "Slips go in the feedback envelope, not the question box." in text
         assert "Whom could you tell?" in text
         assert "One thing I will do if something online worries me:" in text
         assert "Name:" not in text
@@ -109,7 +123,8 @@ def test_the_slips_ask_the_evaluation_records_question_in_its_words(built):
     pack = built / "online-blackmail" / "ks2"
     record = squash(pdf_text(pack / "evaluation-record.pdf"))
     assert f"If something online worried you, {RECORD_QUESTION}" in record
-    assert "Feedback slips, ticks for question 2: Yes" in record and "A bit" in record
+    assert ("Feedback slips (from the feedback envelope, counted before you leave), ticks for "
+            "question 2: Yes") in record and "A bit" in record
     slip = squash(pdf_text(pack / "feedback-form.pdf"))
     assert "Yes A bit No" in slip.replace("\xa0", " ")  # the tick columns' headings
     assert pages(pack / "evaluation-record.pdf") == 1
@@ -208,11 +223,14 @@ def test_the_email_is_plain_utf8_text_with_subject_first_and_placeholders(built)
     text = data.decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == "Subject: Online safety lesson for [class] on [date]"
-    assert "Dear [name of the Designated Safeguarding Lead] and [name of the class teacher]," in text
-    assert "Date: [date], [time]" in text
+    assert "Dear colleagues," in text
+    assert "Date: [date] (please let me know the time and the room)" in text
     assert "Email: [your work email]" in text and "Phone: [your work phone]" in text
     # What the school needs to do, and the two documents to attach.
     for words in ("the school briefing", "the letter home to parents and carers",
+                  "the lesson plan, the slides and the worksheet, so that you can see",
+                  "a worksheet for each pupil (both sides), one set of cards for each group",
+                  "an envelope I take away (the question box stays with the school)",
                   "Make sure the DSL knows the date", "anonymous question box",
                   "opt out, or take time out with a named adult", "records any disclosure"):
         assert words in text, words
@@ -223,11 +241,13 @@ def test_the_email_is_plain_utf8_text_with_subject_first_and_placeholders(built)
 def test_the_email_is_personalised_with_the_session_and_the_officers_contact(personal):
     text = (personal / "email-to-school.txt").read_text(encoding="utf-8")
     assert text.splitlines()[0] == "Subject: Online safety lesson for Year 6 Oak on 12 January 2027"
-    for detail in ("at Hillside Primary", "Date: 12 January 2027, [time]",
+    for detail in ("at Hillside Primary",
+                   "Date: 12 January 2027 (please let me know the time and the room)",
                    "Class: Year 6 Oak (Key Stage 2, Years 5–6)", "PC Ada Example",
                    "Children and Young People Development Officer, Testshire Constabulary",
                    "Email: ada.example@testshire.police.uk", "Phone: 01632 960000",
-                   "each pupil gets a certificate to take home"):
+                   "each pupil gets a certificate to take home",
+                   "and the certificates (two to a sheet)"):
         assert detail in text, detail
     assert "[date]" not in text and "[your work email]" not in text
 

@@ -192,7 +192,11 @@ def test_any_text_in_every_scenario_field_builds_and_reads_back(original, printe
     @given(scenario_texts(keys))
     @example({key: fixed[kind] for key, kind in zip(keys, list(fixed) * len(keys))})
     def check(texts):
-        texts = speakers_follow_names(original, dict(texts))
+        # A character's name is the stories' own: a name such as "True" or "Scene" is
+        # rightly refused where a plan says "True or false" (another lesson's character).
+        texts = {key: "Zq" + text if key[0] == "characters" and key[-1] == "name" else text
+                 for key, text in texts.items()}
+        texts = speakers_follow_names(original, texts)
         with tempfile.TemporaryDirectory(dir=tmp_path) as out:
             documents = build_with(lessons, with_texts(original, texts), Path(out))
         for key, text in texts.items():

@@ -269,3 +269,18 @@ def test_logo_in_reference_header_is_kept(tmp_path):
     header = docx.Document(io.BytesIO(rendered)).sections[0].header
     assert header._element.find(f".//{qn('w:drawing')}") is not None
     assert [p.text for p in header.paragraphs] == ["", "Online blackmail\tKey Stage 3 · Years 7–9"]
+
+
+def test_boxes_one_after_another_stay_separate_tables():
+    """Word and LibreOffice join two tables with nothing between them into one: boxes
+    that may not split would become one box too tall for a page (a worksheet's part B
+    ran to a page of its own, with blank pages before it)."""
+    root = ET.fromstring("""<document>
+      <box title="Story 1: What could Seb do?"><p>A. Tell an adult.</p></box>
+      <box title="Story 1: What could Yara do?"><p>B. Stay off school.</p></box>
+      <table widths="50,50"><tr><th>A</th><th>B</th></tr></table>
+    </document>""")
+    body = docx.Document(io.BytesIO(render_docx(root, META, PageStyle()))).element.body
+    blocks = [child.tag for child in body if child.tag in (qn("w:p"), qn("w:tbl"))]
+    assert blocks.count(qn("w:tbl")) == 3
+    assert all(not (a == b == qn("w:tbl")) for a, b in zip(blocks, blocks[1:]))

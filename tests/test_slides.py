@@ -176,6 +176,25 @@ def test_scenes_are_numbered_and_each_decision_waits_for_the_class(built):
                     " ".join(slide_text(slides[t]) for t in titles[answer:answer + 3]).split())
 
 
+def test_warning_signs_come_where_the_plan_spots_them(built):
+    """A plan whose one warning-signs step covers both stories has every story told
+    first, then every list to tick, then the answers; the answers never come before
+    their list."""
+    lib = library()
+    for path in decks(built):
+        lesson, band = path.parent.parent.name, path.parent.name
+        plan = lib.lessons[lesson].bands[band]
+        stories = [lib.scenarios[s] for s in plan.scenarios]
+        titles = [s.shapes.title.text_frame.text for s in opened(path).slides]
+        spots = [titles.index(f"Spot the warning signs: {s.title}") for s in stories]
+        answers = [titles.index(f"The warning signs: {s.title}") for s in stories]
+        assert all(spot < answer for spot, answer in zip(spots, answers)), path
+        steps = [st for st in plan.activities if st.worksheet == "warning-signs"]
+        if len(steps) == 1 and len(stories) > 1:
+            last_scene = max(titles.index(f"Scene {len(s.scenes)}: {s.title}") for s in stories)
+            assert last_scene < min(spots) and max(spots) < min(answers), path
+
+
 def test_questions_are_in_the_notes_of_their_scene(built):
     lib = library()
     path = decks(built)[0]

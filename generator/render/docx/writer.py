@@ -232,10 +232,17 @@ class _Writer:
             self.page_break_pending = True  # on the next paragraph: no stray empty line
 
     def _flush_page_break(self, container) -> None:
-        """A table cannot carry page-break-before: give it a paragraph holding the break."""
+        """Before a table. A table cannot carry page-break-before: give it a paragraph
+        holding the break. Two tables with nothing between them are joined into one by
+        Word and LibreOffice (boxes that may not split become one box that cannot fit a
+        page): a thin empty paragraph keeps them apart."""
         if self.page_break_pending and container is self.doc:
             self.page_break_pending = False
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif _last_block_tag(container) == _TBL:
+            spacer = _add_paragraph(container, self.style_ids["Normal"]).paragraph_format
+            spacer.space_before, spacer.space_after = Pt(0), Pt(0)
+            spacer.line_spacing = Pt(6)
 
     def _style_num_id(self, style: str) -> int | None:
         num_pr = self.style(style).element.pPr
