@@ -113,7 +113,7 @@ def test_plan_lists_the_key_words_and_how_to_adapt_the_session(built, lesson, ba
     assert (f"Pre-teach. The day before, {who} teaches the key words with the key-word "
             f"cards to {'students' if band == 'post16' else 'pupils'} learning English or "
             f"who need them first: {words}.") in section
-    assert ("Print. ask the officer for large-print or dyslexia-friendly copies (cream paper, "
+    assert ("Print. Ask the officer for large-print or dyslexia-friendly copies (cream paper, "
             "wider spacing).") in section
     assert "lessonpack" not in section  # teachers read the plan: no commands
     assert "Less writing." in section and "scene cards" in section
@@ -224,7 +224,7 @@ def test_a_meaning_too_long_for_its_card(lessons_copy):
 def test_an_adaptation_for_an_unknown_band(lessons_copy):
     path = lessons_copy / "kit.yaml"
     text = path.read_text(encoding="utf-8")
-    old = ("    text: ask the officer for large-print or dyslexia-friendly copies (cream paper, "
+    old = ("    text: Ask the officer for large-print or dyslexia-friendly copies (cream paper, "
            "wider spacing).\n    bands: [ks2, ks3,")
     assert old in text
     path.write_text(text.replace(old, old.replace("[ks2, ks3,", "[ks2, ks5,")), encoding="utf-8")
