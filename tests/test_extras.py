@@ -25,8 +25,8 @@ phone: 01632 960000
 """
 SESSION = ("--school", "Hillside Primary", "--date", "2027-01-12", "--class", "Year 6 Oak")
 # The show-of-hands question of the evaluation record, and the slips' question 2.
-RECORD_QUESTION = "would you know what to do and whom to tell?"
-SLIP_QUESTION = "2. If something online worried me, I would know what to do and whom to tell."
+RECORD_QUESTION = "would you know what to do and who to tell?"
+SLIP_QUESTION = "2. If something online worried me, I would know what to do and who to tell."
 
 
 def pages(path: Path) -> int:
@@ -113,7 +113,7 @@ def test_four_slips_on_one_sheet_with_no_names(built, band):
         # Never the question box: a slip with words on it could hold a worry.
         assert text.count("Put it in the feedback envelope.") == 4
         assert "Slips go in the feedback envelope, not the question box." in text
-        assert "Whom could you tell?" in text
+        assert "Who could you tell?" in text
         assert "One thing I will do if something online worries me:" in text
         assert "Name:" not in text
         assert "cut along the dashed lines" in text

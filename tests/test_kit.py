@@ -277,7 +277,7 @@ def test_evaluation_record_counts_a_show_of_hands_at_the_plans_own_steps(built, 
         plan = load(LESSONS / "specs" / f"{lesson}.yaml")["bands"][band]
         text = squash(pdf_text(built / lesson / band / "evaluation-record.pdf"))
         assert "show of hands" in text
-        assert "would you know what to do and whom to tell?" in text
+        assert "would you know what to do and who to tell?" in text
         assert f'At the baseline ("{plan["baseline"]["title"]}")' in text
         assert f'at the end ("{plan["assessment"]["title"]}")' in text
         assert "tally" not in text
