@@ -335,16 +335,16 @@ def _booking(row: int, cells: list[str], columns: dict[str, int], library: Libra
 def _dsl(text: str, problems: list[str]) -> tuple[Optional[str], tuple[str, ...]]:
     """The dsl column's name (None when the cell is empty or holds "TBC" and the like,
     which is a warning); a name that cannot be printed is added to `problems`."""
-    from .session import DslError, check_dsl, dsl_placeholder_warning
+    from .session import DslError, check_dsl
 
     if not text:
         return None, ()
     try:
-        name = check_dsl(text)
+        name, warning = check_dsl(text)
     except DslError as err:
         problems.append(f"dsl {err}")
         return None, ()
-    return name, (() if name else (f"dsl: {dsl_placeholder_warning(text)}",))
+    return name, ((f"dsl: {warning}",) if warning else ())
 
 
 def _key(text: str) -> str:

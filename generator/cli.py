@@ -76,13 +76,14 @@ def _document_names(ctx, param, value):
     except LessonpackError as err:
         raise click.BadParameter(err.message) from None
     return names
+
+
 def _session_date(ctx, param, value):
     """--date as batch reads dates; a date in the past is a warning, not an error."""
     if value is None:
         return None
-    from .session import DateError, parse_date, past_date_warning
-
     from .errors import LessonpackError
+    from .session import DateError, parse_date, past_date_warning
 
     try:
         date = parse_date(value)
@@ -99,14 +100,14 @@ def _dsl(ctx, param, value):
     if value is None:
         return None
     from .errors import LessonpackError
-    from .session import DslError, check_dsl, dsl_placeholder_warning
+    from .session import DslError, check_dsl
 
     try:
-        name = check_dsl(value)
+        name, warning = check_dsl(value)
     except DslError as err:
         raise LessonpackError(f"--dsl {err}") from None
-    if name is None:
-        click.echo(f"--dsl: warning: {dsl_placeholder_warning(value)}", err=True)
+    if warning:
+        click.echo(f"--dsl: warning: {warning}", err=True)
     return name
 
 

@@ -48,10 +48,11 @@ class DslError(ValueError):
     """A DSL's name that cannot be printed as given; the message says what to write."""
 
 
-def check_dsl(text: str) -> Optional[str]:
-    """The safeguarding lead's name as it will be printed: one line, spaces tidied.
-    None for a placeholder ("TBC", "n/a", "-"): the pack then names no one, as when no
-    name is given. Raises DslError for an empty or overlong value."""
+def check_dsl(text: str) -> tuple[Optional[str], Optional[str]]:
+    """(the safeguarding lead's name as it will be printed, None): one line, spaces
+    tidied. For a placeholder ("TBC", "n/a", "-"), (None, a warning saying so): the pack
+    then names no one, as when no name is given. Raises DslError for an empty or
+    overlong value. `build --dsl` and batch's `dsl` column both read a name this way."""
     name = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     if not name:
         raise DslError("is empty; give the school's Designated Safeguarding Lead's name "
@@ -61,14 +62,10 @@ def check_dsl(text: str) -> Optional[str]:
                        f"name alone, at most {DSL_MOST} characters (e.g. \"Mrs A. Patel\"), "
                        "so the letter home keeps to one page")
     if name.lower().strip(" .") in _PLACEHOLDERS or not any(c.isalpha() for c in name):
-        return None
-    return name
-
-
-def dsl_placeholder_warning(text: str) -> str:
-    return (f"'{text.strip()}' is not a name, so the pack names no safeguarding lead (it "
-            "says \"the Designated Safeguarding Lead\"); give the name when it is known "
-            "and build again")
+        return None, (f"'{text.strip()}' is not a name, so the pack names no safeguarding "
+                      "lead (it says \"the Designated Safeguarding Lead\"); give the name "
+                      "when it is known and build again")
+    return name, None
 
 
 # ------------------------------------------------------------------------------ dates
