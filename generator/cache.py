@@ -122,15 +122,13 @@ def words_key(library: Library) -> str:
     files the library was loaded from (only the chosen packs' when it is narrowed), which
     plans it holds, lessonpack's code, the fonts (which characters print) and the working
     folder (problems name files relative to it)."""
-    from .fonts import fallback_font_file, font_file
-    from .machine_cache import file_stamp
+    from .fonts import fonts_stamp
 
     digest = hashlib.sha256()
     for (kind, name), file in sorted(library.sources.items()):
         digest.update(f"{kind}\0{name}\0{file.path}\0{file_sha256(file.path)}\0".encode())
     plans = sorted((lesson_id, sorted(lesson.bands)) for lesson_id, lesson in library.lessons.items())
-    fonts = [file_stamp(f) for f in (font_file("Regular"), font_file("Bold"), fallback_font_file())]
-    digest.update(json.dumps([plans, fonts, code_digest(), os.getcwd()]).encode())
+    digest.update(json.dumps([plans, fonts_stamp(), code_digest(), os.getcwd()]).encode())
     return digest.hexdigest()
 
 

@@ -39,15 +39,22 @@ def fallback_chars(cmap) -> frozenset[int]:
                      and not any(c in r for r in NEEDS_SHAPING))
 
 
+def fonts_stamp() -> str:
+    """Which fonts are installed (each file's path, size and time): what decides which
+    characters print, for results kept between runs."""
+    from .machine_cache import file_stamp
+
+    files = (font_file("Regular"), font_file("Bold"), fallback_font_file())
+    return "\n".join(file_stamp(f) for f in files) + repr(NEEDS_SHAPING)
+
+
 @lru_cache(maxsize=1)
 def printable() -> frozenset[int]:
     """Code points the PDFs can print: read from the fonts' cmaps (~60 ms) once per
     machine and set of fonts, then from the cache."""
-    from .machine_cache import file_stamp, remembered
+    from .machine_cache import remembered
 
-    files = (font_file("Regular"), font_file("Bold"), fallback_font_file())
-    key = "\n".join(file_stamp(f) for f in files) + repr(NEEDS_SHAPING)
-    return remembered("printable", key, _read_printable)
+    return remembered("printable", fonts_stamp(), _read_printable)
 
 
 def _read_printable() -> frozenset[int]:
