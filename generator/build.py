@@ -124,7 +124,8 @@ def build(options: BuildOptions) -> BuildResult:
     library, warnings = _load_while_renderers_import(options)
     profile = load_profile(options.profile_path, options.lessons_dir)
     result = BuildResult(warnings=warnings)
-    words = _check_words_in_background(library, options, _select(library, options))
+    packs = _select(library, options)
+    words = _check_words_in_background(library, options, packs)
 
     def check_words() -> None:  # runs while workers render; nothing is written before
         result.warnings = raise_errors(warnings + words.result(), options.strict)
@@ -140,7 +141,7 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         words.cancel()
     result.warnings = (result.warnings + session_warnings(options.session)
-                       + band_limited_warnings(options, library))
+                       + band_limited_warnings(options, packs))
     before = dict(manifest.index)
     _write_index(options, manifest, index.pack_infos(library, result.written + result.unchanged,
                                                      options.session), result)
@@ -294,13 +295,12 @@ def _due(options: BuildOptions, library: Library, profile: Profile, manifest: Ma
     return due, current
 
 
-def band_limited_warnings(options: BuildOptions, library: Library) -> list[Problem]:
+def band_limited_warnings(options: BuildOptions, packs: list[tuple[str, str]]) -> list[Problem]:
     """A note (never a failure) when --documents names a document some of the chosen
-    packs do not hold; a full build says nothing about it."""
+    (lesson, band) packs do not hold; a full build says nothing about it."""
     if not options.documents:
         return []
-    note = band_limited_note(select_documents(options.documents),
-                             [b for _, b in _select(library, options)])
+    note = band_limited_note(select_documents(options.documents), [b for _, b in packs])
     return [Problem("--documents", 0, note, warning=True)] if note else []
 
 
@@ -352,15 +352,15 @@ def _render(options: BuildOptions, profile: Profile, views: dict[tuple[str, str]
                                 if name.endswith(".xml.j2")])
     assets = resources.assets(options.templates, profile.logo)
     groups: dict[tuple[str, str, str], list[int]] = {}
-    for index, job in enumerate(due):
-        groups.setdefault((job.lesson_id, job.band_id, job.document.template), []).append(index)
+    for position, job in enumerate(due):
+        groups.setdefault((job.lesson_id, job.band_id, job.document.template), []).append(position)
     order = sorted(groups, key=lambda key: -len(groups[key]))
     renders = [partial(render_group, views[key[:2]], key[2], [due[i].document for i in groups[key]],
                        options, assets, kits[key[:2]]) for key in order]
     rendered: list[bytes] = [b""] * len(due)
     for key, documents in zip(order, render_all(renders, jobs, meanwhile, assets)):
-        for index, data in zip(groups[key], documents):
-            rendered[index] = data
+        for position, data in zip(groups[key], documents):
+            rendered[position] = data
     return rendered
 
 

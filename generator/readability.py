@@ -41,8 +41,8 @@ Counting rules, so a writer can predict the numbers:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "ReadingLevel",
