@@ -476,4 +476,3 @@ class CurriculumFile(Record):
 
 
 Library.model_rebuild()  # its kit fields name the classes above
-
